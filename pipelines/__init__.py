@@ -1,0 +1,1 @@
+"""Öppna data Kalmar län: the publishing pipeline package."""

@@ -1,0 +1,26 @@
+"""The `oppnadata` command line: one command per user task.
+
+Each command lives in its own module under `pipelines/commands/` and is added
+to the group here. Every command has a one-line help and an example in its
+docstring; `tests/test_docs.py` checks that each one is documented in the README.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="oppnadata-kalmar")
+def main() -> None:
+    """Öppna data Kalmar län: check, collect, validate and publish the region's open data."""
+
+
+def _register() -> None:
+    # One line per command module; keep alphabetical.
+    from .commands import (  # noqa: F401  (imported for their side effect of registering)
+        __name__ as _pkg,
+    )
+
+
+_register()

@@ -1,0 +1,108 @@
+"""The contract every source type fulfils: `collect(dataset, workdir, context) -> Collected`.
+
+A source either returns a `Collected` (canonical files, each with its SHA-256,
+ready for validation) or raises a `SourceError` whose `kind` says what went wrong,
+so that later stages can report it per dataset. Nothing half-written is ever
+left in the work directory looking complete: files are written under a
+temporary name and renamed when finished.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..model import frozen_mapping
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """Limits for every remote fetch."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    max_attempts: int = 4
+    backoff_base: float = 1.0  # seconds; doubled each attempt, with jitter
+    backoff_max: float = 30.0
+    max_bytes: int = 2 * 1024**3
+    allow_private_hosts: bool = False  # tests allow loopback explicitly
+    user_agent: str = "oppnadata-kalmar/0.1 (+https://www.regionkalmar.se)"
+
+
+@dataclass(frozen=True)
+class SourceValidators:
+    """What the source told us about its content, for conditional GET next time."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class CollectContext:
+    """Everything `collect` needs besides the dataset itself."""
+
+    project_root: Path  # holds datasets/ and schemas/
+    schema: Mapping[str, Any]  # the dataset's Frictionless Table Schema (as a dict)
+    http: HttpSettings = field(default_factory=HttpSettings)
+    previous: SourceValidators | None = None  # from the last published version, if any
+    env: Mapping[str, str] = field(default_factory=frozen_mapping)  # where api_key_env is looked up
+
+
+@dataclass(frozen=True)
+class CollectedFile:
+    path: Path
+    sha256: str
+    media_type: str  # "text/csv", "application/geo+json", ...
+    role: str  # "data" (the canonical CSV) or "geojson"
+    bytes: int
+    rows: int | None = None  # data rows, for tables
+
+
+@dataclass(frozen=True)
+class Collected:
+    dataset_id: str
+    files: tuple[CollectedFile, ...]
+    validators: SourceValidators = field(default_factory=SourceValidators)
+    not_modified: bool = False  # the source answered 304: nothing new was downloaded
+    timings: Mapping[str, float] = field(default_factory=frozen_mapping)  # stage -> seconds
+
+    @property
+    def data(self) -> CollectedFile | None:
+        """The canonical CSV (None when the source was not modified)."""
+        for f in self.files:
+            if f.role == "data":
+                return f
+        return None
+
+
+class SourceError(Exception):
+    """A typed collection failure. `kind` is one of KINDS; the message never holds a secret."""
+
+    KINDS = (
+        "config",  # the catalog entry's source options are wrong
+        "unreachable",  # DNS, refused connection, reset
+        "timeout",
+        "http_status",  # a non-retryable or exhausted HTTP status
+        "too_large",
+        "wrong_content",  # e.g. an HTML page where data was expected
+        "decode_error",  # bytes that are not text in a supported encoding, broken XLSX/JSON
+        "forbidden_host",  # private/loopback/link-local address, or not http(s)
+        "not_found",  # a steward file that does not exist
+        "disk",  # the work directory could not be written (e.g. full disk)
+    )
+
+    def __init__(self, kind: str, message: str, *, url: str | None = None, status: int | None = None):
+        if kind not in self.KINDS:
+            raise ValueError(f"unknown SourceError kind {kind!r}")
+        super().__init__(message)
+        self.kind = kind
+        self.url = url
+        self.status = status
+
+    @property
+    def transient(self) -> bool:
+        """Worth retrying in a later attempt (Prefect task retries)."""
+        return self.kind in {"unreachable", "timeout"} or (
+            self.kind == "http_status" and self.status is not None and (self.status >= 500 or self.status == 429)
+        )
