@@ -1,7 +1,7 @@
 """The `oppnadata` command line: one command per user task.
 
 Each command lives in its own module under `pipelines/commands/` and is added
-to the group here. Every command has a one-line help and an example in its
+to the group below. Every command has a one-line help and an example in its
 docstring; `tests/test_docs.py` checks that each one is documented in the README.
 """
 
@@ -16,11 +16,4 @@ def main() -> None:
     """Öppna data Kalmar län: check, collect, validate and publish the region's open data."""
 
 
-def _register() -> None:
-    # One line per command module; keep alphabetical.
-    from .commands import (  # noqa: F401  (imported for their side effect of registering)
-        __name__ as _pkg,
-    )
-
-
-_register()
+# Commands: one import and one add_command per module in pipelines/commands/.
