@@ -1,0 +1,44 @@
+"""What happened to one dataset in one run: the unit of every run report.
+
+The flow, the `run` command's summary table, the Prefect artifacts and the
+JSON run report are all built from a list of `DatasetOutcome`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+# Statuses, in the order a reader cares about them.
+PUBLISHED = "published"  # new content or metadata written to CKAN
+UNCHANGED = "unchanged"  # nothing to write: source and metadata as published
+INVALID = "invalid"  # collected, but failed validation: last good version kept
+SOURCE_ERROR = "source_error"  # could not be collected: last good version kept
+PUBLISH_ERROR = "publish_error"  # valid, but CKAN refused or failed
+WITHDRAWN = "withdrawn"  # removed from the catalog or marked withdrawn
+
+STATUSES = (PUBLISHED, UNCHANGED, INVALID, SOURCE_ERROR, PUBLISH_ERROR, WITHDRAWN)
+SUCCESS_STATUSES = frozenset({PUBLISHED, UNCHANGED, WITHDRAWN})
+
+
+@dataclass(frozen=True)
+class DatasetOutcome:
+    dataset_id: str
+    organization: str
+    status: str
+    rows: int | None = None
+    seconds: float = 0.0
+    dataset_url: str | None = None  # the dataset's page on the portal
+    report_url: str | None = None  # the validation report resource, when there is one
+    message: str = ""  # one line: what changed, or why it failed (never a secret)
+    write_calls: int = 0  # CKAN write calls made for this dataset
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+
+    @property
+    def ok(self) -> bool:
+        return self.status in SUCCESS_STATUSES
+
+    def to_dict(self) -> dict:
+        return asdict(self)
