@@ -1,0 +1,83 @@
+"""A ckanapi client that counts its write calls.
+
+"An unchanged night makes zero write calls" is a promise the tests and the
+nightly benchmark check, so every call goes through one place that knows
+which actions write. Errors keep ckanapi's meaning (NotFound,
+ValidationError, NotAuthorized); `describe_error` turns them into one line
+that never contains the token.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, BinaryIO, Mapping
+
+import ckanapi
+import requests
+
+from ..config import Settings
+
+READ_SUFFIXES = ("_show", "_list", "_search", "_autocomplete")
+READ_ACTIONS = frozenset({"status_show", "datastore_search", "datastore_info", "am_following_dataset"})
+
+
+def is_write(action: str) -> bool:
+    return action not in READ_ACTIONS and not action.endswith(READ_SUFFIXES)
+
+
+class CountingCKAN:
+    """ckanapi.RemoteCKAN plus per-action call counts (thread-safe)."""
+
+    def __init__(self, url: str, token: str | None = None, *, timeout: float = 120.0):
+        self.url = url.rstrip("/")
+        self._remote = ckanapi.RemoteCKAN(self.url, apikey=token or None, user_agent="oppnadata-kalmar/0.1")
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self.calls: dict[str, int] = {}
+
+    def call(self, action: str, data: Mapping[str, Any] | None = None, *, files: Mapping[str, BinaryIO] | None = None) -> Any:
+        with self._lock:
+            self.calls[action] = self.calls.get(action, 0) + 1
+        return self._remote.call_action(
+            action, dict(data or {}), files=dict(files) if files else None,
+            requests_kwargs={"timeout": self._timeout},
+        )
+
+    @property
+    def write_calls(self) -> int:
+        with self._lock:
+            return sum(n for action, n in self.calls.items() if is_write(action))
+
+    @property
+    def read_calls(self) -> int:
+        with self._lock:
+            return sum(n for action, n in self.calls.items() if not is_write(action))
+
+    def reset_counts(self) -> None:
+        with self._lock:
+            self.calls.clear()
+
+
+def connect(settings: Settings) -> CountingCKAN:
+    return CountingCKAN(settings.ckan_url, settings.ckan_api_token.reveal() or None)
+
+
+def describe_error(error: Exception) -> str:
+    """One line for reports: what CKAN said, without request details or secrets."""
+    if isinstance(error, ckanapi.NotAuthorized):
+        return f"CKAN refused: not authorized ({_first_line(error)})"
+    if isinstance(error, ckanapi.ValidationError):
+        detail = error.error_dict if hasattr(error, "error_dict") else error.args
+        return f"CKAN validation error: {detail}"
+    if isinstance(error, ckanapi.NotFound):
+        return f"CKAN: not found ({_first_line(error)})"
+    if isinstance(error, requests.ConnectionError):
+        return "CKAN unreachable: connection failed"
+    if isinstance(error, requests.Timeout):
+        return "CKAN did not answer in time"
+    return f"{type(error).__name__}: {_first_line(error)}"
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:300] if text else ""

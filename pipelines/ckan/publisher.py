@@ -1,0 +1,346 @@
+"""Publish one dataset to CKAN: idempotent, change-aware, last good version kept.
+
+CKAN is the state of record: the content hash, the source's validators and the
+hash of what the DataStore holds are stored on the resources, the metadata hash
+and the last attempt's status on the package (docs/ckan-mapping.md). So:
+
+- nothing changed → zero write calls;
+- metadata changed → one package_patch;
+- content changed → upload, DataStore load, then mark the load done;
+- a run that died between upload and DataStore load is seen next time as
+  `datastore_sha256 != sha256` and repaired;
+- a new dataset stays private until its data is in place, so no half-published
+  dataset is ever visible as current;
+- a failure never touches the published resources: it only records when the
+  dataset was last checked, that the attempt failed, and the report.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import ckanapi
+
+from ..config import Settings
+from ..model import Catalog, Dataset
+from ..outcome import (
+    INVALID,
+    PUBLISH_ERROR,
+    PUBLISHED,
+    SOURCE_ERROR,
+    UNCHANGED,
+    WITHDRAWN,
+    DatasetOutcome,
+)
+from ..sources.base import Collected, SourceValidators
+from . import datastore, mapping, resources
+from .client import CountingCKAN, describe_error
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class PublishError(Exception):
+    """CKAN refused or failed; the message is one line, names the organization, never a secret."""
+
+
+class _Writes:
+    """Counts the write calls made for one dataset (the shared client counts all of them)."""
+
+    def __init__(self, client: CountingCKAN):
+        self.client = client
+        self.count = 0
+
+    def call(self, action: str, data: Mapping[str, Any], **kw: Any) -> Any:
+        self.count += 1
+        return self.client.call(action, data, **kw)
+
+
+class Publisher:
+    def __init__(self, client: CountingCKAN, catalog: Catalog, settings: Settings, *, clock: Callable[[], str] = utc_now):
+        self.client = client
+        self.catalog = catalog
+        self.settings = settings
+        self.clock = clock
+        self._packages: dict[str, dict[str, Any] | None] = {}
+
+    # ---- reads -------------------------------------------------------------
+
+    def package(self, dataset_id: str, *, fresh: bool = False) -> dict[str, Any] | None:
+        if fresh or dataset_id not in self._packages:
+            try:
+                self._packages[dataset_id] = self.client.call("package_show", {"id": dataset_id})
+            except ckanapi.NotFound:
+                self._packages[dataset_id] = None
+        return self._packages[dataset_id]
+
+    def previous_validators(self, dataset: Dataset) -> SourceValidators | None:
+        """Validators for a conditional GET, only when the published state is consistent.
+
+        When the DataStore does not hold what the file store holds (a run died
+        half-way), we return None so the source is downloaded again and the
+        repair has the file it needs.
+        """
+        pkg = self.package(dataset.id)
+        res = resources.find(pkg, "data")
+        if not res or not res.get("sha256") or res.get("datastore_sha256") != res.get("sha256"):
+            return None
+        etag, modified = res.get("source_etag") or None, res.get("source_last_modified") or None
+        return SourceValidators(etag=etag, last_modified=modified) if (etag or modified) else None
+
+    def dataset_url(self, dataset_id: str) -> str:
+        return f"{self.client.url}/dataset/{dataset_id}"
+
+    # ---- organizations -----------------------------------------------------
+
+    def sync_organizations(self) -> int:
+        """Create or update the catalog's organizations; returns write calls made."""
+        writes = _Writes(self.client)
+        for org in self.catalog.organizations:
+            desired = mapping.organization_dict(org)
+            try:
+                current = self.client.call("organization_show", {"id": org.id, "include_datasets": False})
+            except ckanapi.NotFound:
+                current = None
+            try:
+                if current is None:
+                    writes.call("organization_create", desired)
+                elif current.get("state") != "active" or mapping.organization_differs(current, desired):
+                    writes.call("organization_patch", {"id": org.id, "state": "active", **desired})
+            except ckanapi.CKANAPIError as exc:
+                raise PublishError(f"organization {org.id}: {describe_error(exc)}") from None
+        return writes.count
+
+    # ---- publish -----------------------------------------------------------
+
+    def publish(self, dataset: Dataset, collected: Collected, report: Any | None, schema: Mapping[str, Any] | None = None) -> DatasetOutcome:
+        """Bring CKAN to the collected, validated state; returns published or unchanged."""
+        started = time.monotonic()
+        writes = _Writes(self.client)
+        try:
+            changes = self._publish(dataset, collected, report, schema, writes)
+        except ckanapi.NotAuthorized as exc:
+            raise PublishError(
+                f"CKAN refused to change dataset {dataset.id!r} of organization {dataset.organization!r}: "
+                f"the publishing user is not an editor of that organization ({describe_error(exc)})"
+            ) from None
+        except ckanapi.CKANAPIError as exc:
+            raise PublishError(f"dataset {dataset.id!r} ({dataset.organization}): {describe_error(exc)}") from None
+        pkg = self.package(dataset.id)
+        report_res = resources.find(pkg, "report")
+        data_res = resources.find(pkg, "data")
+        rows = int(data_res["rows"]) if data_res and data_res.get("rows") else None
+        return DatasetOutcome(
+            dataset_id=dataset.id,
+            organization=dataset.organization,
+            status=PUBLISHED if changes else UNCHANGED,
+            rows=rows,
+            seconds=round(time.monotonic() - started, 3),
+            dataset_url=self.dataset_url(dataset.id),
+            report_url=report_res.get("url") if report_res else None,
+            message=", ".join(changes) if changes else "nothing changed",
+            write_calls=writes.count,
+        )
+
+    def _publish(self, dataset, collected, report, schema, writes: _Writes) -> list[str]:
+        desired = mapping.package_dict(self.catalog, dataset)
+        meta_hash = mapping.metadata_hash(desired)
+        pkg = self.package(dataset.id)
+        changes: list[str] = []
+        if pkg is None:
+            # Private until its data is in place: never visible half-published.
+            created = writes.call("package_create", {**desired, "private": True, "extras": desired["extras"]})
+            self._packages[dataset.id] = created
+            pkg = created
+            changes.append("created")
+
+        content_changes = self._sync_resources(pkg, dataset, collected, report, schema, writes)
+        changes.extend(content_changes)
+        if content_changes:
+            pkg = self.package(dataset.id, fresh=True)
+
+        state = mapping.extras_dict(pkg.get("extras", []))
+        metadata_changed = (
+            state.get("kalmar_metadata_sha256") != meta_hash
+            or pkg.get("private") is not False
+            or pkg.get("state") != "active"
+        )
+        recovering = state.get("kalmar_last_status") not in (PUBLISHED, UNCHANGED)
+        if metadata_changed and "created" not in changes:
+            changes.append("metadata updated")
+        if changes or metadata_changed or recovering:
+            extras = {
+                **mapping.extras_dict(desired["extras"]),
+                "kalmar_metadata_sha256": meta_hash,
+                "kalmar_last_checked": self.clock(),
+                "kalmar_last_status": PUBLISHED,
+                "kalmar_last_error": "",
+            }
+            if state.get("kalmar_mqa_score"):
+                extras["kalmar_mqa_score"] = state["kalmar_mqa_score"]
+            patch = {**desired, "id": pkg["id"], "state": "active", "extras": mapping.extras_list(extras)}
+            self._packages[dataset.id] = writes.call("package_patch", patch)
+            if not changes:
+                changes.append("recovered from the last failure")
+        return changes
+
+    def _sync_resources(self, pkg, dataset, collected: Collected, report, schema, writes: _Writes) -> list[str]:
+        changes: list[str] = []
+        data_res = resources.find(pkg, "data")
+        data = collected.data
+        if data is not None:
+            fields = {
+                "sha256": data.sha256,
+                "size": data.bytes,
+                "rows": data.rows if data.rows is not None else "",
+                "source_etag": collected.validators.etag or "",
+                "source_last_modified": collected.validators.last_modified or "",
+            }
+            if data_res is None or data_res.get("sha256") != data.sha256:
+                pending = {**fields, "datastore_sha256": (data_res or {}).get("datastore_sha256", "")}
+                data_res = resources.upload(writes, pkg["id"], "data", data.path, pending, data_res)
+                changes.append("data uploaded")
+            elif any(str(data_res.get(k, "")) != str(v) for k, v in fields.items() if k.startswith("source_")):
+                resources.patch_fields(writes, data_res["id"], {k: v for k, v in fields.items() if k.startswith("source_")})
+            if data_res.get("datastore_sha256") != data.sha256:
+                if schema is None:
+                    raise PublishError(f"dataset {dataset.id!r}: no Table Schema given for the DataStore load")
+                datastore.load(writes, data_res["id"], data.path, schema)
+                resources.patch_fields(writes, data_res["id"], {"datastore_sha256": data.sha256})
+                if "data uploaded" not in changes:
+                    changes.append("DataStore reloaded")
+        elif data_res is None:
+            raise PublishError(f"dataset {dataset.id!r}: the source was not modified but nothing is published yet")
+
+        for extra in collected.files:
+            if extra.role == "data":
+                continue
+            existing = resources.find(pkg, extra.role)
+            if existing is None or existing.get("sha256") != extra.sha256:
+                resources.upload(writes, pkg["id"], extra.role, extra.path, {"sha256": extra.sha256, "size": extra.bytes}, existing)
+                changes.append(f"{extra.role} uploaded")
+
+        if schema is not None:
+            changes += self._upload_json(pkg, "schema", dataset.id, schema, {}, writes)
+        if report is not None:
+            body = _report_body(report)
+            changes += self._upload_json(pkg, "report", dataset.id, body, {"valid": str(bool(body.get("valid"))).lower()}, writes)
+        return [c for c in changes if c]
+
+    def _upload_json(self, pkg, role: str, dataset_id: str, value: Any, fields: Mapping[str, str], writes: _Writes) -> list[str]:
+        body = resources.canonical_json(value)
+        sha = resources.sha256_bytes(body)
+        existing = resources.find(pkg, role)
+        if existing is not None and existing.get("sha256") == sha:
+            return []
+        with tempfile.TemporaryDirectory(prefix="oppnadata-") as tmp:
+            path = Path(tmp) / f"{dataset_id}-{role}.json"
+            path.write_bytes(body)
+            resources.upload(writes, pkg["id"], role, path, {"sha256": sha, **fields}, existing)
+        return [f"{role} uploaded"]
+
+    # ---- failures and withdrawal ---------------------------------------------
+
+    def record_failure(self, dataset: Dataset, status: str, message: str, report: Any | None = None) -> DatasetOutcome:
+        """Record a failed attempt without touching the published data."""
+        if status not in (INVALID, SOURCE_ERROR, PUBLISH_ERROR):
+            raise ValueError(f"not a failure status: {status}")
+        started = time.monotonic()
+        writes = _Writes(self.client)
+        note = message
+        report_url = None
+        try:
+            pkg = self.package(dataset.id, fresh=True)
+            if pkg is None:
+                note = f"{message} (never published: nothing to keep online)"
+            else:
+                if report is not None:
+                    body = _report_body(report)
+                    self._upload_json(pkg, "report", dataset.id, body, {"valid": "false"}, writes)
+                    pkg = self.package(dataset.id, fresh=True)
+                extras = mapping.extras_dict(pkg.get("extras", []))
+                extras.update(
+                    kalmar_last_checked=self.clock(),
+                    kalmar_last_status=status,
+                    kalmar_last_error=message[:500],
+                )
+                self._packages[dataset.id] = writes.call(
+                    "package_patch", {"id": pkg["id"], "extras": mapping.extras_list(extras)}
+                )
+                report_res = resources.find(self._packages[dataset.id], "report")
+                report_url = report_res.get("url") if report_res else None
+                note = f"{message} (last good version kept)"
+        except (ckanapi.CKANAPIError, OSError) as exc:
+            note = f"{message}; recording the failure in CKAN also failed: {describe_error(exc)}"
+        except Exception as exc:  # requests errors: CKAN down
+            note = f"{message}; recording the failure in CKAN also failed: {describe_error(exc)}"
+        return DatasetOutcome(
+            dataset_id=dataset.id,
+            organization=dataset.organization,
+            status=status,
+            seconds=round(time.monotonic() - started, 3),
+            dataset_url=self.dataset_url(dataset.id),
+            report_url=report_url,
+            message=note,
+            write_calls=writes.count,
+        )
+
+    def withdraw(self, dataset_id: str, organization: str, reason: str) -> DatasetOutcome:
+        """Make a dataset private (default) or delete it; never purge."""
+        writes = _Writes(self.client)
+        pkg = self.package(dataset_id, fresh=True)
+        message = "not published: nothing to withdraw"
+        if pkg is not None and pkg.get("state") == "active":
+            if self.settings.withdrawal == "delete":
+                writes.call("package_delete", {"id": pkg["id"]})
+                message = f"deleted ({reason}); can be restored by a sysadmin, never purged"
+            elif not pkg.get("private"):
+                extras = mapping.extras_dict(pkg.get("extras", []))
+                extras.update(kalmar_last_checked=self.clock(), kalmar_last_status=WITHDRAWN, kalmar_last_error="")
+                writes.call("package_patch", {"id": pkg["id"], "private": True, "extras": mapping.extras_list(extras)})
+                message = f"made private ({reason})"
+            else:
+                message = f"already private ({reason})"
+        elif pkg is not None:
+            message = "already deleted"
+        self._packages.pop(dataset_id, None)
+        return DatasetOutcome(
+            dataset_id=dataset_id, organization=organization, status=WITHDRAWN,
+            dataset_url=self.dataset_url(dataset_id), message=message, write_calls=writes.count,
+        )
+
+    def withdraw_removed(self) -> list[DatasetOutcome]:
+        """Withdraw datasets of the catalog's organizations that catalog.yaml no longer lists."""
+        listed = {d.id for d in self.catalog.datasets}
+        outcomes = []
+        for org in self.catalog.organizations:
+            for pkg in self._org_packages(org.id):
+                if pkg["name"] not in listed and pkg.get("state") == "active":
+                    outcomes.append(self.withdraw(pkg["name"], org.id, "removed from catalog.yaml"))
+        return outcomes
+
+    def _org_packages(self, org_id: str) -> list[dict[str, Any]]:
+        found, start = [], 0
+        while True:
+            page = self.client.call(
+                "package_search",
+                {"fq": f"organization:{org_id}", "include_private": True, "rows": 1000, "start": start},
+            )
+            found += page["results"]
+            start += len(page["results"])
+            if not page["results"] or start >= page["count"]:
+                return found
+
+
+def _report_body(report: Any) -> dict[str, Any]:
+    """The report as stored: without timings, so an identical result hashes identically."""
+    body = report.to_dict() if hasattr(report, "to_dict") else dict(report)
+    body = json.loads(json.dumps(body, default=str))
+    body.pop("seconds", None)
+    return body
