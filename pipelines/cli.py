@@ -17,3 +17,8 @@ def main() -> None:
 
 
 # Commands: one import and one add_command per module in pipelines/commands/.
+from .commands.publish import publish_command  # noqa: E402
+from .commands.validate import validate_command  # noqa: E402
+
+main.add_command(validate_command)
+main.add_command(publish_command)

@@ -23,28 +23,34 @@ from .ckan.publisher import PublishError, Publisher
 from .model import Catalog, Dataset
 from .outcome import INVALID, PUBLISH_ERROR, SOURCE_ERROR, DatasetOutcome
 from .sources import collect
-from .sources.base import Collected, CollectContext, HttpSettings, SourceError
+from .sources.base import Collected, CollectContext, HttpSettings, SourceError, SourceValidators
 from .validate import ValidationReport, validate_table
 
 
-def collect_context(settings: Settings, schema: Mapping[str, Any], publisher: Publisher, dataset: Dataset) -> CollectContext:
+def collect_context(settings: Settings, schema: Mapping[str, Any], previous: SourceValidators | None) -> CollectContext:
     return CollectContext(
         project_root=settings.project_root,
         schema=schema,
         http=HttpSettings(allow_private_hosts=settings.allow_private_hosts),
-        previous=publisher.previous_validators(dataset),
+        previous=previous,
         env=dict(os.environ),
     )
 
 
-def collect_step(dataset: Dataset, settings: Settings, publisher: Publisher, workdir: Path) -> tuple[Collected, dict]:
-    """Collect and normalize; raises SourceError (typed) when the source fails."""
+def collect_step(
+    dataset: Dataset, settings: Settings, workdir: Path, previous: SourceValidators | None = None
+) -> tuple[Collected, dict]:
+    """Collect and normalize; raises SourceError (typed) when the source fails.
+
+    `previous` are the validators of the published version (from
+    `Publisher.previous_validators`), for a conditional GET.
+    """
     try:
         schema = load_schema(settings.project_root, dataset)
     except Exception as exc:  # a broken schema is a catalog problem, reported like a source error
         raise SourceError("config", f"cannot read the Table Schema {dataset.schema}: {exc}") from None
     workdir.mkdir(parents=True, exist_ok=True)
-    return collect(dataset, workdir, collect_context(settings, schema, publisher, dataset)), schema
+    return collect(dataset, workdir, collect_context(settings, schema, previous)), schema
 
 
 def validate_step(collected: Collected, schema: Mapping[str, Any], workdir: Path) -> ValidationReport | None:
@@ -82,7 +88,12 @@ def process_dataset(dataset: Dataset, catalog: Catalog, settings: Settings, publ
         return publisher.withdraw(dataset.id, dataset.organization, "marked withdrawn in catalog.yaml")
     workdir = settings.work_dir / run_id / dataset.id
     try:
-        collected, schema = collect_step(dataset, settings, publisher, workdir)
+        previous = publisher.previous_validators(dataset)
+    except Exception as exc:  # CKAN unreachable: nothing can be decided or recorded
+        outcome = publisher.record_failure(dataset, PUBLISH_ERROR, describe_error(exc))
+        return replace(outcome, seconds=round(time.monotonic() - started, 3))
+    try:
+        collected, schema = collect_step(dataset, settings, workdir, previous)
     except SourceError as exc:
         outcome = publisher.record_failure(dataset, SOURCE_ERROR, f"{exc.kind}: {exc}")
     except OSError as exc:
