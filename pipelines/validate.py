@@ -1,0 +1,53 @@
+"""Validate a canonical CSV against its Frictionless Table Schema → a report.
+
+This is the one entry point the pipeline, the CLI and the publisher call. It
+never raises on bad data, a missing file or a broken schema: all of those come
+back as errors in the `ValidationReport`, because a nightly run has to report
+every dataset rather than stop at the first broken one. Only a wrong *setting*
+(an unknown engine name) raises, as a configuration error.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Mapping
+
+from .validation.engine_choice import auto_prefers_fast, requested_engine
+from .validation.frictionless_engine import validate_with_frictionless
+from .validation.report import ValidationError, ValidationReport, build_report
+from .validation.schema_loading import load_schema
+
+__all__ = ["ValidationError", "ValidationReport", "validate_table"]
+
+
+def validate_table(
+    csv_path: Path,
+    schema: Mapping[str, Any] | Path,
+    *,
+    limit_errors: int = 1000,
+    engine: str = "auto",
+) -> ValidationReport:
+    """Validate `csv_path` against `schema` (a descriptor or a path to its JSON file).
+
+    engine: "frictionless" (the reference), "fast" (vectorized, falls back to
+    frictionless with `fallback_reason` set when it does not support the schema
+    or the file), or "auto" (the OPPNADATA_VALIDATION_ENGINE setting if set,
+    else fast for files above a size threshold).
+    """
+    started = time.perf_counter()
+    choice = requested_engine(engine)
+    csv_path = Path(csv_path)
+    descriptor, schema_error = load_schema(schema)
+    if schema_error is not None:
+        return build_report(
+            engine="none", rows=0, fields=(), errors=[schema_error], limit_errors=limit_errors,
+            truncated=False, seconds=time.perf_counter() - started,
+        )
+    assert descriptor is not None
+    use_fast = choice == "fast" or (choice == "auto" and auto_prefers_fast(csv_path))
+    if use_fast:
+        from .validation.fast_engine import validate_fast
+
+        return validate_fast(csv_path, descriptor, limit_errors=limit_errors)
+    return validate_with_frictionless(csv_path, descriptor, limit_errors=limit_errors)

@@ -1,0 +1,42 @@
+"""Which engine validates a file: the caller's choice, the setting, or the size.
+
+Frictionless is the reference and has no start-up cost worth mentioning; the
+fast engine pays off on big files. "auto" therefore picks the fast engine only
+above `AUTO_FAST_MIN_BYTES`, and only when it supports the schema (checked by
+the fast engine itself, which then falls back with a stated reason).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Mapping
+
+ENGINES = ("auto", "frictionless", "fast")
+ENV_VAR = "OPPNADATA_VALIDATION_ENGINE"
+AUTO_FAST_MIN_BYTES = 1_000_000  # ≈ 15k rows; below this frictionless takes well under a second
+
+
+def requested_engine(engine: str, env: Mapping[str, str] | None = None) -> str:
+    """The engine asked for: an explicit argument wins; "auto" defers to the setting.
+
+    A wrong value is a configuration mistake, not bad data, so it raises.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine != "auto":
+        return engine
+    env = os.environ if env is None else env
+    forced = env.get(ENV_VAR, "").strip().lower()
+    if not forced:
+        return "auto"
+    if forced not in ENGINES:
+        raise ValueError(f"{ENV_VAR} must be one of {', '.join(ENGINES)}, not {forced!r}")
+    return forced
+
+
+def auto_prefers_fast(csv_path: Path) -> bool:
+    try:
+        return csv_path.stat().st_size >= AUTO_FAST_MIN_BYTES
+    except OSError:
+        return False  # frictionless reports the unreadable file
