@@ -22,3 +22,5 @@ from .commands.validate import validate_command  # noqa: E402
 
 main.add_command(validate_command)
 main.add_command(publish_command)
+from .commands.download import download_command  # noqa: E402
+main.add_command(download_command)
