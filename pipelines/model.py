@@ -44,7 +44,7 @@ class Organization:
     description: str
     code: str  # SCB municipality code ("0880") or county code ("08")
     website: str
-    email: str
+    email: str | None = None  # a general contact address; left out where none could be verified
     orgnr: str | None = None  # 10 digits, without dash; forms the dataportal publisher URI
 
     @property
@@ -94,6 +94,7 @@ class Dataset:
     withdrawn: bool = False
     title_en: str | None = None
     description_en: str | None = None
+    landing_page: str | None = None  # the dataset's page on the source's site (CKAN `url`), when known
     line: int | None = None  # line in catalog.yaml where the entry starts (for located errors)
 
 

@@ -1,0 +1,152 @@
+"""Read catalog.yaml keeping line numbers, and turn a data path into a location.
+
+ruamel.yaml's round-trip loader records where every mapping key and sequence
+item starts, which is what lets each problem point at the exact line. The same
+loader is used by `register` to append entries without losing comments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterable
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError
+
+from .problems import Problem
+
+
+def round_trip_yaml() -> YAML:
+    """The one YAML configuration used for reading and rewriting catalog.yaml."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    return yaml
+
+
+def _tab_problems(text: str, display: str) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            problems.append(
+                Problem(
+                    display,
+                    number,
+                    indent.index("\t") + 1,
+                    "tab character in indentation",
+                    "YAML indents with spaces only: replace the tab with spaces (2 per level)",
+                    "yaml-tab",
+                )
+            )
+    return problems
+
+
+def load_tree(path: Path, display: str) -> tuple[Any, list[Problem]]:
+    """Parse `path`; return (tree, []) or (None, problems) — never raises on bad YAML."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(display, 0, 0, "file not found", f"create {display} (see README: add a dataset)", "missing-file")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(display, line, 0, "file is not UTF-8 text", "save the file as UTF-8", "yaml-encoding")]
+    tabs = _tab_problems(text, display)
+    if tabs:
+        return None, tabs
+    try:
+        tree = round_trip_yaml().load(text)
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        key = exc.problem.split('"')[1] if '"' in (exc.problem or "") else "a key"
+        return None, [
+            Problem(display, mark.line + 1, mark.column + 1, f"duplicate key {key!r} in the same mapping",
+                    "keep one of them: YAML mappings cannot repeat a key", "yaml-duplicate-key")
+        ]
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = (exc.problem or exc.context or "invalid YAML").strip()
+        return None, [
+            Problem(display, line, column, f"YAML syntax error: {what}",
+                    "check indentation, colons after keys and closing quotes/brackets near this line",
+                    "yaml-syntax")
+        ]
+    if tree is None:
+        return None, [Problem(display, 1, 1, "file is empty", "start from the committed catalog.yaml", "yaml-empty")]
+    return tree, []
+
+
+def to_plain(node: Any) -> Any:
+    """A JSON-shaped copy: dates become ISO strings, ruamel types become builtins."""
+    if isinstance(node, dict):
+        return {str(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, (dt.date, dt.datetime)):
+        return node.isoformat()
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def locate(tree: Any, path: Iterable[Any], *, key: bool = False) -> tuple[int, int]:
+    """1-based (line, column) of the node at `path`; the key's position when `key` is true.
+
+    Walks as deep as the path exists, so a missing child reports its parent.
+    """
+    line, column = 1, 1
+    node = tree
+    steps = list(path)
+    for i, step in enumerate(steps):
+        last = i == len(steps) - 1
+        if isinstance(node, CommentedMap) and step in node:
+            try:
+                pos = node.lc.key(step) if (key or not last) else node.lc.value(step)
+            except (KeyError, TypeError):
+                pos = None
+            if pos is not None:
+                line, column = pos[0] + 1, pos[1] + 1
+            node = node[step]
+        elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
+            try:
+                pos = node.lc.item(step)
+            except (KeyError, TypeError, IndexError):
+                pos = None
+            if pos is not None:
+                line, column = pos[0] + 1, pos[1] + 1
+            node = node[step]
+        else:
+            break
+    return line, column
+
+
+def describe_path(path: Iterable[Any], tree: Any = None) -> str:
+    """`datasets[2] (befolkning).source.url`: readable, with the dataset id when known."""
+    out = ""
+    node = tree
+    for step in path:
+        if isinstance(step, int):
+            out += f"[{step}]"
+            if isinstance(node, list) and 0 <= step < len(node):
+                node = node[step]
+                if isinstance(node, dict) and isinstance(node.get("id"), str):
+                    out += f" ({node['id']})"
+            else:
+                node = None
+        else:
+            out += ("." if out else "") + str(step)
+            node = node.get(step) if isinstance(node, dict) else None
+    return out or "(top level)"
