@@ -1,0 +1,35 @@
+"""The `kalmar` CKAN plugin: wires our PostgreSQL search into CKAN.
+
+Why here and in update_config: CKAN looks up its search backends in ckan.lib.search (`index_for`,
+`query_for`) on every call, and IConfigurer.update_config runs while CKAN loads its environment, before
+the first request, in every process (gunicorn workers and `ckan` CLI commands alike).
+Writes stop touching Solr (NoopSearchIndex) and searches run in PostgreSQL (PostgresPackageSearchQuery).
+"""
+
+from __future__ import annotations
+
+import ckan.plugins as p
+from ckan.lib import search
+from ckan.lib.search.index import NoopSearchIndex
+
+from .search.query import PostgresPackageSearchQuery
+
+
+def _no_solr_schema(schema_file=None) -> bool:
+    return False
+
+
+def install_postgres_search() -> None:
+    """Swap CKAN's Solr index and dataset query for the PostgreSQL ones (idempotent)."""
+    search._INDICES["package"] = NoopSearchIndex
+    search._QUERIES["package"] = PostgresPackageSearchQuery
+    # CKAN's start-up check asks the (absent) Solr server for its schema version and logs a
+    # connection traceback; there is no Solr schema to check, so report "not applicable" directly.
+    search.check_solr_schema_version = _no_solr_schema
+
+
+class KalmarPlugin(p.SingletonPlugin):
+    p.implements(p.IConfigurer)
+
+    def update_config(self, config):
+        install_postgres_search()

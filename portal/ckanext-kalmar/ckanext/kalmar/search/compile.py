@@ -1,0 +1,152 @@
+"""Compile a parsed Solr query (syntax.Node) into a SQL boolean expression over `package p`.
+
+Why a separate step: parsing is about the syntax CKAN speaks, compiling is about CKAN's tables
+(fields.py). Full-text terms are also collected, so the caller can rank by them (`sort=score`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from ckan.lib.search.common import SearchQueryError
+from ckan.plugins import toolkit
+
+from . import fields
+from .syntax import And, MatchAll, Node, Not, Or, Range, Term
+
+PERMISSION_LABELS_SQL = """(CASE WHEN p.state = 'active' AND NOT p.private THEN ARRAY['public']
+    ELSE ARRAY[CASE WHEN p.owner_org IS NOT NULL THEN 'member-' || p.owner_org
+                    ELSE 'creator-' || p.creator_user_id END, 'collaborator-' || p.id] END)"""
+"""The labels CKAN's default IPermissionLabels gives a dataset (ckan.lib.plugins.DefaultPermissionLabels).
+
+`collaborator-<id>` is only ever matched when CKAN hands such a label to the user, i.e. when dataset
+collaborators are enabled, exactly as with Solr."""
+
+_NOW_MATH = re.compile(r"([+-])(\d+)(YEAR|MONTH|DAY|HOUR|MINUTE|SECOND)S?")
+_UNIT_SECONDS = {"YEAR": 365 * 86400, "MONTH": 30 * 86400, "DAY": 86400, "HOUR": 3600, "MINUTE": 60, "SECOND": 1}
+
+
+def parse_solr_date(value: str, where: str) -> datetime:
+    """A Solr date (ISO 8601 with Z, `NOW`, `NOW-7DAYS`, `NOW/DAY`) as naive UTC, like CKAN stores them."""
+    text = value.strip()
+    if text.upper().startswith("NOW"):
+        rest, now = text[3:].upper(), datetime.now(timezone.utc).replace(tzinfo=None)
+        round_day = rest.endswith("/DAY")
+        rest = rest[: -len("/DAY")] if round_day else rest
+        for sign, amount, unit in _NOW_MATH.findall(rest):
+            delta = timedelta(seconds=int(amount) * _UNIT_SECONDS[unit])
+            now = now + delta if sign == "+" else now - delta
+        if _NOW_MATH.sub("", rest):
+            raise SearchQueryError(f"{where}: cannot read the date {value!r}; use ISO 8601 (2024-01-31T00:00:00Z) or NOW")
+        return now.replace(hour=0, minute=0, second=0, microsecond=0) if round_day else now
+    if text.endswith("Z"):
+        text = text[:-1]
+        if not re.search(r"[+-]\d\d:\d\d$", text):
+            text += "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise SearchQueryError(
+            f"{where}: cannot read the date {value!r}; use ISO 8601 (2024-01-31T00:00:00Z) or NOW"
+        ) from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def _like_pattern(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%").replace("?", "_")
+
+
+def _has_wildcard(term: Term) -> bool:
+    return not term.phrase and ("*" in term.value or "?" in term.value)
+
+
+class Compiler:
+    """Turns one tree into SQL; `text_queries` holds the tsquery SQL of every full-text term seen."""
+
+    def __init__(self, params: fields.Params, where: str):
+        self.params = params
+        self.where = where  # "q" or "fq", for error messages
+        self.text_queries: list[str] = []
+
+    def compile(self, node: Node) -> str:
+        if isinstance(node, MatchAll):
+            return "TRUE"
+        if isinstance(node, Not):
+            return f"NOT coalesce({self.compile(node.node)}, FALSE)"
+        if isinstance(node, And):
+            return "(" + " AND ".join(self.compile(n) for n in node.nodes) + ")"
+        if isinstance(node, Or):
+            return "(" + " OR ".join(self.compile(n) for n in node.nodes) + ")"
+        if isinstance(node, Range):
+            return self.range(node)
+        return self.term(node)
+
+    def text_match(self, field_name: str | None, term: Term) -> str:
+        doc = fields.TEXT_FIELDS[field_name]
+        cfg = fields.TEXT_CONFIG
+        value = term.value
+        if term.phrase:
+            tsq = f"phraseto_tsquery('{cfg}', {self.params.add(value)})"
+        elif value.endswith("*") and value[:-1].isalnum():
+            tsq = f"to_tsquery('{cfg}', {self.params.add(value[:-1] + ':*')})"
+        else:
+            tsq = f"plainto_tsquery('{cfg}', {self.params.add(value.replace('*', ' ').replace('?', ' '))})"
+        if field_name in (None, "text"):
+            self.text_queries.append(tsq)
+        return f"({doc} @@ {tsq})"
+
+    def equals(self, column_sql: str, term: Term) -> str:
+        if term.value == "*" and not term.phrase:
+            return f"({column_sql} IS NOT NULL AND {column_sql} <> '')"
+        if _has_wildcard(term):
+            return f"({column_sql} LIKE {self.params.add(_like_pattern(term.value))})"
+        return f"({column_sql} = {self.params.add(term.value)})"
+
+    def term(self, term: Term) -> str:
+        name = term.field
+        if name in fields.TEXT_FIELDS:
+            return self.text_match(name, term)
+        if name == "*":
+            raise SearchQueryError(f"{self.where}: '*:{term.value}' is not supported; use *:* to match everything")
+        if name in fields.PACKAGE_COLUMNS:
+            return self.equals(fields.PACKAGE_COLUMNS[name], term)
+        if name in fields.MULTI_VALUED:
+            inner = self.equals("v.val", term)
+            return f"EXISTS (SELECT 1 FROM ({fields.MULTI_VALUED[name]}) AS v(val) WHERE {inner})"
+        if name in fields.NGRAM_FIELDS:
+            return f"({fields.NGRAM_FIELDS[name]} ILIKE {self.params.add('%' + _like_pattern(term.value) + '%')})"
+        if name in fields.TIMESTAMP_FIELDS:
+            when = parse_solr_date(term.value, self.where)
+            return f"({fields.TIMESTAMP_FIELDS[name]} = {self.params.add(when)})"
+        if name == "capacity":
+            if term.value not in ("public", "private"):
+                raise SearchQueryError(f"{self.where}: capacity must be public or private, not {term.value!r}")
+            return "(NOT p.private)" if term.value == "public" else "(p.private)"
+        if name == "site_id":
+            return "TRUE" if term.value == toolkit.config.get("ckan.site_id") else "FALSE"
+        if name == "permission_labels":
+            return f"({self.params.add(term.value)} = ANY({PERMISSION_LABELS_SQL}))"
+        return self.equals(fields.extra_value_sql(self.params.add(fields.extra_key(name))), term)
+
+    def range(self, node: Range) -> str:
+        if node.field in fields.TIMESTAMP_FIELDS:
+            column = fields.TIMESTAMP_FIELDS[node.field]
+            low = parse_solr_date(node.low, self.where) if node.low is not None else None
+            high = parse_solr_date(node.high, self.where) if node.high is not None else None
+        elif node.field in fields.PACKAGE_COLUMNS:
+            column, low, high = fields.PACKAGE_COLUMNS[node.field], node.low, node.high
+        elif node.field in fields.TEXT_FIELDS or node.field in fields.MULTI_VALUED or node.field == "*":
+            raise SearchQueryError(f"{self.where}: ranges are not supported on {node.field!r}")
+        else:  # extras hold ISO dates and numbers as text: compare as text, like Solr's string fields
+            column = fields.extra_value_sql(self.params.add(fields.extra_key(node.field)))
+            low, high = node.low, node.high
+        parts = [f"{column} IS NOT NULL"]
+        if low is not None:
+            parts.append(f"{column} {'>=' if node.include_low else '>'} {self.params.add(low)}")
+        if high is not None:
+            parts.append(f"{column} {'<=' if node.include_high else '<'} {self.params.add(high)}")
+        return "(" + " AND ".join(parts) + ")"

@@ -1,0 +1,41 @@
+"""Translate CKAN's `sort` parameter ("score desc, metadata_modified desc") into ORDER BY.
+
+Why: the web UI offers relevance, name and last-modified orders, ckanext-dcat pages its catalog by
+`metadata_modified desc`, and paging must return every dataset exactly once, so every order ends
+with the dataset id as a unique tie-breaker.
+"""
+
+from __future__ import annotations
+
+from ckan.lib.search.common import SearchQueryError
+
+SORTABLE = {
+    "score": "m.score",
+    "rank": "m.score",
+    "metadata_modified": "p.metadata_modified",
+    "metadata_created": "p.metadata_created",
+    # Solr's title_string is the exact title; sort it case-insensitively in Swedish order (å ä ö after z).
+    "title_string": 'lower(p.title) COLLATE "sv-SE-x-icu"',
+    "title": 'lower(p.title) COLLATE "sv-SE-x-icu"',
+    "name": "p.name",
+    "id": "p.id",
+}
+
+
+def order_by(sort: str | None) -> str:
+    """ORDER BY clause body. Raises SearchQueryError naming the bad part of `sort`."""
+    terms = []
+    for part in (sort or "score desc, metadata_modified desc").split(","):
+        words = part.split()
+        if not words:
+            continue
+        if len(words) > 2 or words[0] not in SORTABLE or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
+            raise SearchQueryError(
+                f'Invalid "sort" parameter: {part.strip()!r}; use "<field> asc|desc" with a field among '
+                + ", ".join(sorted(SORTABLE))
+            )
+        direction = words[1].upper() if len(words) == 2 else "ASC"
+        nulls = "NULLS LAST" if direction == "DESC" else "NULLS FIRST"
+        terms.append(f"{SORTABLE[words[0]]} {direction} {nulls}")
+    terms.append("p.id ASC")
+    return ", ".join(terms)
