@@ -1,0 +1,93 @@
+"""`oppnadata run`: the main job — the nightly publication, once, with progress and a summary."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from ._shared import catalog_or_exit, settings_or_exit
+
+
+class _BarListener:
+    """Advances a rich progress bar as datasets finish (called from worker threads; rich locks)."""
+
+    def __init__(self, progress, console):
+        self.progress = progress
+        self.console = console
+        self.task_id = None
+
+    def started(self, total: int) -> None:
+        self.task_id = self.progress.add_task("datasets", total=total)
+
+    def finished(self, outcome) -> None:
+        from rich.markup import escape
+
+        if not outcome.ok:
+            self.console.print(f"[red]{escape(outcome.dataset_id)}: {outcome.status} — {escape(outcome.message)}[/]")
+        if self.task_id is not None:
+            self.progress.update(self.task_id, advance=1, description=escape(outcome.dataset_id))
+
+
+@click.command("run")
+@click.option("--dataset", "-d", "datasets", multiple=True, metavar="ID", help="Only this dataset (repeatable).")
+@click.option(
+    "--retry-delay",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds between retries of a source that failed transiently (unreachable, timeout, 5xx, 429).",
+)
+@click.option(
+    "--retries", type=click.IntRange(min=0), default=2, show_default=True, help="Retries for transient source failures."
+)
+def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> None:
+    """Run the nightly publication once: every catalog dataset collected, validated and published to CKAN.
+
+    Shows progress, then one row per dataset and the portal URL. Prefect keeps
+    its data under <state>/prefect unless PREFECT_HOME is set. Exit 0 when every
+    dataset was published, unchanged or withdrawn; 1 when any failed.
+
+    Example: CKAN_API_TOKEN=... oppnadata run
+    """
+    settings = settings_or_exit()
+    if not settings.ckan_api_token:
+        raise click.UsageError("CKAN_API_TOKEN is not set: export the publishing user's API token first")
+    catalog = catalog_or_exit(settings)
+    known = {d.id for d in catalog.datasets}
+    unknown = [d for d in datasets if d not in known]
+    if unknown:
+        raise click.BadParameter(f"not in catalog.yaml: {', '.join(unknown)}", param_hint="--dataset")
+
+    from ..prefect_server import use_project_prefect_home
+
+    use_project_prefect_home(settings)  # before prefect is imported
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")  # the bar shows progress
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..flows import nightly
+    from ..reporting.console import summary_table
+    from ..run_report import RunSummary
+
+    console = Console()
+    columns = (TextColumn("[bold]nightly[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, console=console, transient=False) as progress:
+        state = nightly(
+            datasets=list(datasets) or None,
+            collect_retries=retries,
+            retry_delay_seconds=retry_delay,
+            progress=_BarListener(progress, console),
+            return_state=True,
+        )
+    summary = state.result(raise_on_failure=False)
+    if not isinstance(summary, RunSummary):
+        click.echo(f"the nightly run did not finish: {state.message or summary}", err=True)
+        raise SystemExit(1)
+    console.print(summary_table(summary))
+    for error in summary.run_errors:
+        console.print(f"[red]run error:[/] {error}", markup=True)
+    console.print(f"Portal: {summary.portal_url}")
+    console.print(f"Run report: {settings.reports_dir / summary.file_name()}")
+    raise SystemExit(0 if summary.ok else 1)

@@ -1,0 +1,1 @@
+"""Renderings of a `RunSummary`: one module per audience (Prefect artifacts, the terminal)."""
