@@ -24,3 +24,9 @@ main.add_command(validate_command)
 main.add_command(publish_command)
 from .commands.download import download_command  # noqa: E402
 main.add_command(download_command)
+from .commands.run import run_command  # noqa: E402
+main.add_command(run_command)
+from .commands.serve import serve_command  # noqa: E402
+main.add_command(serve_command)
+from .commands.check import check_command  # noqa: E402
+main.add_command(check_command)
