@@ -26,7 +26,8 @@ class HttpSettings:
     backoff_base: float = 1.0  # seconds; doubled each attempt, with jitter
     backoff_max: float = 30.0
     max_bytes: int = 2 * 1024**3
-    allow_private_hosts: bool = False  # tests allow loopback explicitly
+    allow_private_hosts: bool = False  # private, loopback and link-local addresses all allowed
+    allow_loopback: bool = False  # only 127.0.0.0/8 and ::1 (tests: the fixture server, nothing else)
     user_agent: str = "oppnadata-kalmar/0.1 (+https://www.regionkalmar.se)"
 
 

@@ -1,0 +1,339 @@
+"""The one way any source fetches anything over HTTP.
+
+Why one module: timeouts, retries, redirects, size limits, conditional GET,
+host checks and secret redaction must behave the same for every remote source
+type; implementing them once keeps them tested once.
+
+Behaviour:
+- connect/read timeouts from HttpSettings;
+- retries with exponential backoff and jitter on connection errors, timeouts,
+  truncated bodies, 5xx and 429 (honouring Retry-After up to `backoff_max`;
+  a server asking for a longer wait fails at once rather than being hammered),
+  never on other 4xx;
+- redirects followed here, not by `requests`, so every hop passes
+  `netguard.check_url` before a connection is opened;
+- conditional GET (If-None-Match / If-Modified-Since) from the previous
+  validators; a 304 returns `Fetched(path=None, not_modified=True)`;
+- Content-Length above `max_bytes` is refused before reading; a body that
+  grows past it is cut off and refused;
+- the body streams to `<dest>.part` and is renamed to `dest` only when complete;
+- an HTML page where data was expected is `wrong_content`;
+- secret values (API keys) are replaced by '***' in every log line and message.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import os
+import random
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+from urllib.parse import quote, quote_plus, urljoin, urlsplit
+
+import requests
+
+from .base import HttpSettings, SourceError, SourceValidators
+from .netguard import check_url
+from .ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+REDIRECTS = (301, 302, 303, 307, 308)
+MAX_REDIRECTS = 5
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Fetched:
+    path: Path | None  # None when the source answered 304
+    status: int
+    url: str  # the final URL, redacted
+    content_type: str
+    bytes: int
+    validators: SourceValidators
+    requests: int  # HTTP requests made, retries and redirects included
+    seconds: float
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class Redactor:
+    """Replaces secret values (and their URL-encoded forms) with '***'."""
+
+    def __init__(self, secrets: Iterable[str] = ()):
+        forms: set[str] = set()
+        for s in secrets:
+            if s:
+                forms.update({s, quote(s, safe=""), quote_plus(s)})
+        self._forms = sorted(forms, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for f in self._forms:
+            text = text.replace(f, "***")
+        return text
+
+
+class _ScrubLogs(logging.Filter):
+    """Removes the secrets of fetches in progress from urllib3's own DEBUG lines (they hold full URLs)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.active: dict[int, Redactor] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.active:
+            text = record.getMessage()
+            for redact in list(self.active.values()):
+                text = redact(text)
+            record.msg, record.args = text, None
+        return True
+
+
+_scrub = _ScrubLogs()
+for _name in ("urllib3.connectionpool", "urllib3.connection", "urllib3.response", "urllib3.util.retry"):
+    logging.getLogger(_name).addFilter(_scrub)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _backoff(settings: HttpSettings, failures: int) -> float:
+    """Exponential backoff with jitter: base·2^(n-1), scaled by a random 0.5–1.0, capped."""
+    return min(settings.backoff_max, settings.backoff_base * 2 ** (failures - 1)) * random.uniform(0.5, 1.0)
+
+
+_HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body)", re.IGNORECASE)
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def looks_like_html(content_type: str, head: bytes) -> bool:
+    head = head.lstrip(b"\xef\xbb\xbf")
+    return "html" in content_type.lower() or bool(_HTML_START.match(head))
+
+
+def html_title(head: bytes) -> str:
+    m = _TITLE.search(head)
+    if not m:
+        return ""
+    return " ".join(m.group(1).decode("utf-8", "replace").split())[:120]
+
+
+def fetch(
+    url: str,
+    dest: Path,
+    settings: HttpSettings,
+    *,
+    method: str = "GET",
+    params: Mapping[str, Any] | None = None,
+    json_body: Any = None,
+    headers: Mapping[str, str] | None = None,
+    previous: SourceValidators | None = None,
+    secrets: Iterable[str] = (),
+    expect: str = "data",
+    limiter: RateLimiter | None = None,
+) -> Fetched:
+    """Download `url` to `dest` (atomically). Raise SourceError on any failure.
+
+    `expect` names what the body should be ("CSV", "JSON", ...) for messages;
+    an HTML body is refused unless `expect == "html"`.
+    """
+    secrets = tuple(s for s in secrets if s)
+    redact = Redactor(secrets)
+    if not secrets:
+        return _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter)
+    token = id(redact)
+    _scrub.active[token] = redact
+    try:
+        return _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter)
+    finally:
+        _scrub.active.pop(token, None)
+
+
+def _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter) -> Fetched:
+    started = time.monotonic()
+    current = requests.Request(method, url, params=params).prepare().url or url
+    shown = redact(current)
+    base_headers = {"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"}
+    base_headers.update(headers or {})
+    if previous and previous.etag:
+        base_headers["If-None-Match"] = previous.etag
+    if previous and previous.last_modified:
+        base_headers["If-Modified-Since"] = previous.last_modified
+    first_host = urlsplit(current).hostname
+    requests_made = 0
+    failures = 0
+    hops = 0
+    body = json_body
+    with requests.Session() as session:
+        session.trust_env = False  # no proxies or .netrc from the environment
+        while True:
+            check_url(current, settings, shown=shown)
+            hdrs = dict(base_headers)
+            if urlsplit(current).hostname != first_host:
+                # never carry credentials to another host
+                hdrs = {k: v for k, v in hdrs.items() if not any(s in v for s in secrets)}
+            if limiter is not None:
+                limiter.acquire()
+            requests_made += 1
+            log.info("%s %s (attempt %d)", method, shown, failures + 1)
+            failure: SourceError | None = None
+            wait: float | None = None
+            try:
+                resp = session.request(
+                    method,
+                    current,
+                    json=body,
+                    headers=hdrs,
+                    timeout=(settings.connect_timeout, settings.read_timeout),
+                    stream=True,
+                    allow_redirects=False,
+                )
+            except requests.Timeout:
+                failure = SourceError("timeout", f"no answer within the time limit from {shown}", url=shown)
+            except requests.RequestException as exc:
+                failure = SourceError("unreachable", f"cannot connect to {shown} ({type(exc).__name__})", url=shown)
+            else:
+                with resp:
+                    status = resp.status_code
+                    if status in REDIRECTS:
+                        location = resp.headers.get("Location")
+                        hops += 1
+                        if not location or hops > MAX_REDIRECTS:
+                            raise SourceError("http_status", f"too many or broken redirects from {shown}", url=shown, status=status)
+                        current = urljoin(current, location)
+                        shown = redact(current)
+                        log.info("redirect %d to %s", status, shown)
+                        if status == 303 or (status in (301, 302) and method == "POST"):
+                            method, body = "GET", None
+                        continue
+                    validators = SourceValidators(
+                        etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified")
+                    )
+                    if status == 304:
+                        log.info("not modified: %s", shown)
+                        return Fetched(None, 304, shown, "", 0, previous or validators, requests_made, time.monotonic() - started)
+                    if status == 429 or status >= 500:
+                        failure = SourceError("http_status", f"HTTP {status} from {shown}", url=shown, status=status)
+                        if status == 429:
+                            asked = _retry_after(resp.headers.get("Retry-After"))
+                            if asked is not None:
+                                if asked > settings.backoff_max:
+                                    raise SourceError(
+                                        "http_status",
+                                        f"HTTP 429 from {shown}: the server asks to wait {asked:.0f} s, "
+                                        f"longer than the {settings.backoff_max:.0f} s we wait; try again later",
+                                        url=shown,
+                                        status=429,
+                                    )
+                                wait = asked
+                    elif status >= 400:
+                        raise SourceError("http_status", f"HTTP {status} from {shown}", url=shown, status=status)
+                    elif status != 200 and status != 203:
+                        raise SourceError("http_status", f"unexpected HTTP {status} from {shown}", url=shown, status=status)
+                    else:
+                        content_type = resp.headers.get("Content-Type", "")
+                        try:
+                            size = _stream_to(resp, dest, settings, shown, expect, content_type)
+                        except SourceError as err:
+                            if err.kind not in ("unreachable", "timeout"):
+                                raise
+                            failure = err
+                        else:
+                            seconds = time.monotonic() - started
+                            log.info("fetched %s: %d bytes in %.2f s", shown, size, seconds)
+                            return Fetched(dest, status, shown, content_type, size, validators, requests_made, seconds)
+            failures += 1
+            log.warning("%s (attempt %d of %d)", redact(str(failure)), failures, settings.max_attempts)
+            if failures >= settings.max_attempts:
+                raise SourceError(
+                    failure.kind,
+                    f"{redact(str(failure))}; gave up after {failures} attempts",
+                    url=shown,
+                    status=failure.status,
+                )
+            time.sleep(wait if wait is not None else _backoff(settings, failures))
+
+
+def _stream_to(resp: requests.Response, dest: Path, settings: HttpSettings, shown: str, expect: str, content_type: str) -> int:
+    """Write the body to dest via a temporary file; return its size."""
+    declared = resp.headers.get("Content-Length")
+    encoded = bool(resp.headers.get("Content-Encoding"))
+    if declared and declared.isdigit() and int(declared) > settings.max_bytes and not encoded:
+        raise SourceError(
+            "too_large",
+            f"{shown} announces {int(declared)} bytes, more than the limit of {settings.max_bytes} bytes",
+            url=shown,
+        )
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+    size = 0
+    head = b""
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            try:
+                for chunk in resp.iter_content(CHUNK):
+                    if len(head) < 2048:
+                        head += chunk[: 2048 - len(head)]
+                        if expect != "html" and looks_like_html(content_type, head) and (len(head) >= 64 or "html" in content_type.lower()):
+                            title = html_title(head)
+                            raise SourceError(
+                                "wrong_content",
+                                f"{shown} returned an HTML page{f' ({title!r})' if title else ''} where {expect} was expected; "
+                                "check the URL in catalog.yaml",
+                                url=shown,
+                                status=resp.status_code,
+                            )
+                    size += len(chunk)
+                    if size > settings.max_bytes:
+                        raise SourceError(
+                            "too_large", f"{shown} sent more than the limit of {settings.max_bytes} bytes", url=shown
+                        )
+                    fh.write(chunk)
+            except requests.exceptions.ConnectionError as exc:
+                if "timed out" in str(exc).lower():
+                    raise SourceError("timeout", f"the body from {shown} stopped arriving (read timeout)", url=shown) from None
+                raise SourceError(
+                    "unreachable", f"the connection to {shown} broke after {size} bytes (truncated body)", url=shown
+                ) from None
+            except requests.RequestException as exc:
+                of = f" of {declared}" if declared else ""
+                raise SourceError(
+                    "unreachable",
+                    f"the body from {shown} was cut off (truncated body: {size}{of} bytes written before the break)",
+                    url=shown,
+                ) from None
+        if head and expect != "html" and looks_like_html(content_type, head):
+            title = html_title(head)
+            raise SourceError(
+                "wrong_content",
+                f"{shown} returned an HTML page{f' ({title!r})' if title else ''} where {expect} was expected; "
+                "check the URL in catalog.yaml",
+                url=shown,
+                status=resp.status_code,
+            )
+        if declared and declared.isdigit() and not encoded and size != int(declared):
+            raise SourceError(
+                "unreachable", f"the body from {shown} was cut off: {size} of {declared} bytes (truncated body)", url=shown
+            )
+        os.replace(tmp, dest)
+    except OSError as exc:
+        raise SourceError("disk", f"cannot write the download of {shown}: {exc.strerror}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return size

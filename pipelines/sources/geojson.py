@@ -1,0 +1,160 @@
+"""GeoJSON handling shared by `http` (format geojson) and `wfs`: check, reproject, tabulate.
+
+Why: the portal publishes the GeoJSON as-is for maps and a CSV of the
+attributes for the DataStore; both must come from the same features. RFC 7946
+GeoJSON is WGS84 lon/lat only, so sources in SWEREF 99 TM (EPSG:3006, what
+Swedish municipalities' GeoServers usually serve) are reprojected here.
+
+The CSV has the feature properties as they are (first-seen order over all
+features), then `lat` and `lon` (WGS84, 7 decimals) for Point features; both
+are empty for other geometry types.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+from .base import SourceError
+
+WGS84 = "EPSG:4326"
+_EPSG = re.compile(r"EPSG:{1,2}(?:[\d.]*:)?(\d+)$", re.IGNORECASE)
+
+
+def load_json(path: Path, source: str) -> Any:
+    """Parse a JSON file (UTF-8, BOM tolerated); errors say line and column."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError("decode_error", f"{source}: JSON is not UTF-8 (byte offset {exc.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError("decode_error", f"{source}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+
+
+def crs_code(name: str) -> str:
+    """'urn:ogc:def:crs:EPSG::3006' / 'EPSG:3006' / CRS84 → 'EPSG:3006' / 'EPSG:4326'."""
+    if name.upper().endswith("CRS84"):
+        return WGS84
+    m = _EPSG.search(name.strip())
+    if not m:
+        raise SourceError("config", f"unsupported CRS name {name!r}; use the form EPSG:3006")
+    return f"EPSG:{m.group(1)}"
+
+
+def declared_crs(doc: dict) -> str | None:
+    """The legacy `crs` member GeoServer adds for non-WGS84 output, if any."""
+    crs = doc.get("crs")
+    if isinstance(crs, dict):
+        name = (crs.get("properties") or {}).get("name")
+        if isinstance(name, str):
+            return crs_code(name)
+    return None
+
+
+def check_collection(doc: Any, source: str) -> dict:
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        found = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
+        raise SourceError("wrong_content", f"{source}: expected a GeoJSON FeatureCollection, found {found!r}")
+    return doc
+
+
+def _map_coords(coords: Any, fn) -> Any:
+    if coords and isinstance(coords[0], (int, float)):
+        return fn(coords)
+    return [_map_coords(c, fn) for c in coords]
+
+
+def _geometries(geom: dict | None) -> Iterator[dict]:
+    if not geom:
+        return
+    if geom.get("type") == "GeometryCollection":
+        for g in geom.get("geometries") or []:
+            yield from _geometries(g)
+    else:
+        yield geom
+
+
+def to_wgs84(doc: dict, source_crs: str, source: str) -> dict:
+    """Reproject every coordinate to WGS84 lon/lat (7 decimals ≈ 1 cm) and drop the `crs` member."""
+    doc = dict(doc)
+    doc.pop("crs", None)
+    doc.pop("bbox", None)
+    if source_crs != WGS84:
+        from pyproj import Transformer
+        from pyproj.exceptions import CRSError
+
+        try:
+            tf = Transformer.from_crs(source_crs, WGS84, always_xy=True)
+        except CRSError:
+            raise SourceError("config", f"{source}: unknown CRS {source_crs!r}") from None
+
+        def project(pt: list) -> list:
+            x, y = tf.transform(pt[0], pt[1])
+            return [round(x, 7), round(y, 7), *pt[2:]]
+
+        for feature in doc["features"]:
+            for g in _geometries(feature.get("geometry")):
+                if "coordinates" in g:
+                    g["coordinates"] = _map_coords(g["coordinates"], project)
+    for i, feature in enumerate(doc["features"], start=1):
+        for g in _geometries(feature.get("geometry")):
+            bad = _first_out_of_range(g.get("coordinates"))
+            if bad is not None:
+                raise SourceError(
+                    "wrong_content",
+                    f"{source}: feature {i} has coordinates {bad[:2]} outside WGS84 longitude/latitude; "
+                    f"the data is probably in a projected CRS — set `source_crs` (e.g. EPSG:3006) in catalog.yaml",
+                )
+    return doc
+
+
+def _first_out_of_range(coords: Any) -> list | None:
+    if not coords:
+        return None
+    if isinstance(coords[0], (int, float)):
+        return None if (-180 <= coords[0] <= 180 and -90 <= coords[1] <= 90) else coords
+    for c in coords:
+        bad = _first_out_of_range(c)
+        if bad is not None:
+            return bad
+    return None
+
+
+def write_geojson(doc: dict, dest: Path) -> None:
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
+            fh.write("\n")
+        os.replace(tmp, dest)
+    except OSError as exc:
+        raise SourceError("disk", f"cannot write {dest.name}: {exc.strerror}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def attribute_rows(doc: dict, source: str) -> Iterator[list[Any]]:
+    """Header (properties + lat, lon), then one row per feature."""
+    columns: dict[str, None] = {}
+    for feature in doc["features"]:
+        for k in (feature.get("properties") or {}):
+            columns.setdefault(str(k), None)
+    clash = [c for c in ("lat", "lon") if c in columns]
+    if clash:
+        raise SourceError(
+            "wrong_content", f"{source}: feature properties already have {clash}, which the CSV uses for point coordinates"
+        )
+    names = list(columns)
+    yield [*names, "lat", "lon"]
+    for feature in doc["features"]:
+        props = feature.get("properties") or {}
+        geom = feature.get("geometry") or {}
+        lat = lon = None
+        if geom.get("type") == "Point" and geom.get("coordinates"):
+            lon, lat = geom["coordinates"][0], geom["coordinates"][1]
+        yield [*(props.get(n) for n in names), lat, lon]

@@ -1,0 +1,47 @@
+"""Check a catalog entry's source options before doing any work.
+
+Why: a typo in catalog.yaml (`delimeter:`) must fail with the dataset's name,
+its line and the allowed names — not be silently ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..model import Dataset
+from .base import SourceError
+
+FORMATS = ("csv", "xlsx", "json", "geojson")
+
+
+def where(dataset: Dataset) -> str:
+    """'dataset X (catalog.yaml line N)' for messages."""
+    return f"dataset {dataset.id!r}" + (f" (catalog.yaml line {dataset.line})" if dataset.line else "")
+
+
+def check_options(dataset: Dataset, *, allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str, Any]:
+    opts = dict(dataset.source.options)
+    allowed = tuple(allowed)
+    unknown = sorted(set(opts) - set(allowed))
+    if unknown:
+        raise SourceError(
+            "config",
+            f"{where(dataset)}: unknown source option(s) {unknown} for type {dataset.source.type!r}; "
+            f"allowed: {', '.join(allowed)}",
+        )
+    missing = [r for r in required if opts.get(r) in (None, "", [], {})]
+    if missing:
+        raise SourceError("config", f"{where(dataset)}: source type {dataset.source.type!r} needs option(s) {missing}")
+    return opts
+
+
+def check_format(dataset: Dataset, fmt: Any) -> str:
+    if fmt not in FORMATS:
+        raise SourceError("config", f"{where(dataset)}: format {fmt!r} is not one of {', '.join(FORMATS)}")
+    return str(fmt)
+
+
+def positive_int(dataset: Dataset, name: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise SourceError("config", f"{where(dataset)}: option {name} must be a whole number ≥ 1, not {value!r}")
+    return value

@@ -1,0 +1,69 @@
+"""Read one sheet of an XLSX workbook as rows, streaming (openpyxl read-only mode).
+
+Why a separate module: sheet selection, the header row and Excel's habit of
+reporting a "used range" far beyond the data are Excel concerns; the canonical
+writer in `normalize` only sees plain rows.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any, Iterator
+
+from .normalize import NormalizeResult, normalize_rows
+from .sources.base import SourceError
+
+
+def _open_sheet(path: Path, sheet: str | int | None, source: str):
+    import openpyxl  # imported here: only Excel sources pay for it
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise SourceError(
+            "decode_error", f"{source}: not a readable XLSX workbook ({type(exc).__name__}); save it as .xlsx again"
+        ) from None
+    names = wb.sheetnames
+    if sheet is None:
+        ws = wb.worksheets[0]
+    elif isinstance(sheet, int) and not isinstance(sheet, bool):
+        if not 1 <= sheet <= len(names):
+            wb.close()
+            raise SourceError("config", f"{source}: sheet number {sheet} does not exist; the workbook has {len(names)} sheet(s): {names}")
+        ws = wb.worksheets[sheet - 1]
+    elif str(sheet) in names:
+        ws = wb[str(sheet)]
+    else:
+        wb.close()
+        raise SourceError("config", f"{source}: no sheet named {sheet!r}; the workbook has {names}")
+    return wb, ws
+
+
+def iter_sheet_rows(path: Path, *, sheet: str | int | None = None, header_row: int = 1, source: str | None = None) -> Iterator[tuple[Any, ...]]:
+    """Rows from `header_row` (1-based) down; the first yielded row is the header."""
+    source = source or path.name
+    if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
+        raise SourceError("config", f"{source}: header_row must be a whole number ≥ 1, not {header_row!r}")
+    wb, ws = _open_sheet(path, sheet, source)
+    try:
+        ws.reset_dimensions()  # ignore the stored "used range": it is often wrong
+        yield from ws.iter_rows(min_row=header_row, values_only=True)
+    finally:
+        wb.close()
+
+
+def normalize_xlsx(
+    src: Path,
+    dest: Path,
+    schema: dict,
+    *,
+    sheet: str | int | None = None,
+    header_row: int = 1,
+    source: str | None = None,
+) -> NormalizeResult:
+    """Normalize one sheet to the canonical CSV; rows above `header_row` (titles) are skipped."""
+    source = source or src.name
+    rows = iter_sheet_rows(src, sheet=sheet, header_row=header_row, source=source)
+    label = f"{source} (sheet {sheet!r})" if sheet is not None else source
+    return normalize_rows(rows, dest, schema, source=label, first_line=header_row)
