@@ -35,7 +35,9 @@ STATE_EXTRAS = ("kalmar_last_checked", "kalmar_last_status", "kalmar_last_error"
 
 
 def organization_dict(org: Organization) -> dict[str, Any]:
-    extras = {"code": org.code, "website": org.website, "email": org.email}
+    extras = {"code": org.code, "website": org.website}
+    if org.email:
+        extras["email"] = org.email
     if org.orgnr:
         extras["orgnr"] = org.orgnr
     return {
@@ -77,13 +79,14 @@ def metadata_extras(catalog: Catalog, dataset: Dataset) -> dict[str, str]:
         "contact_name": dataset.contact.name,
         "contact_email": dataset.contact.email,
         "publisher_name": org.title,
-        "publisher_email": org.email,
         "publisher_url": org.website,
         "license_uri": dataset.license,
         "kalmar_source_type": dataset.source.type,
     }
     if dataset.contact.url:
         extras["contact_uri"] = dataset.contact.url
+    if org.email:
+        extras["publisher_email"] = org.email
     if org.publisher_uri:
         extras["publisher_uri"] = org.publisher_uri
     if dataset.conforms_to:
