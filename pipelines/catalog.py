@@ -43,14 +43,14 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def read_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
-    """(catalog, []) when catalog.yaml is usable, else (None, problems). Never raises on bad input."""
+def _read(path: Path) -> tuple[Catalog | None, list[Problem], Any, set[tuple]]:
+    """(catalog or None, problems, the plain data (None on a YAML error), the broken data paths)."""
     path = Path(path)
     root = path.parent
     display = _display(path, root)
     tree, problems = load_tree(path, display)
     if tree is None:
-        return None, problems
+        return None, problems, None, set()
     plain = to_plain(tree)
     problems = secret_problems(tree, display) + placeholder_problems(plain, tree, display)
     structural, broken = structure_problems(plain, tree, display)
@@ -58,8 +58,14 @@ def read_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
     problems += reference_problems(plain, tree, display, broken)
     problems += path_problems(plain, tree, display, root, broken)
     if problems:
-        return None, sorted(set(problems))
-    return build_catalog(plain, tree), []
+        return None, sorted(set(problems)), plain, broken
+    return build_catalog(plain, tree), [], plain, broken
+
+
+def read_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
+    """(catalog, []) when catalog.yaml is usable, else (None, problems). Never raises on bad input."""
+    catalog, problems, _plain, _broken = _read(path)
+    return catalog, problems
 
 
 def load_catalog(path: Path) -> Catalog:
@@ -91,25 +97,54 @@ def _schema_files(root: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.json") if p.is_file()) if folder.is_dir() else []
 
 
+def _file_entries(plain: Any, broken: set[tuple]) -> list[tuple[str, dict, str]]:
+    """(id, source options, schema path) of file datasets whose entry passed every check."""
+    from .catalog_checks.paths import schema_relpath
+    from .catalog_checks.structure import is_broken
+
+    out = []
+    datasets = plain.get("datasets") if isinstance(plain, dict) else None
+    for i, ds in enumerate(datasets if isinstance(datasets, list) else []):
+        if not isinstance(ds, dict) or is_broken(broken, ("datasets", i)):
+            continue
+        source = ds.get("source")
+        if isinstance(source, dict) and source.get("type") == "file" and isinstance(ds.get("id"), str):
+            out.append((ds["id"], source, schema_relpath(ds)))
+    return out
+
+
 def check_project(root: Path) -> list[Problem]:
-    """Every problem in catalog.yaml, schemas/ and the steward files in datasets/, sorted by location."""
+    """Every problem in catalog.yaml, schemas/ and the steward files in datasets/, sorted by location.
+
+    Steward files are checked even when another part of catalog.yaml is broken,
+    as long as their own entry is sound, so one mistake never hides another.
+    """
     from .catalog_checks.steward_files import steward_file_problems  # pulls in the normalizer and validator
 
     root = Path(root)
-    catalog, problems = read_catalog(root / "catalog.yaml")
+    catalog, problems, plain, broken = _read(root / "catalog.yaml")
+    entry_problems = {p for p in problems if p.file == "catalog.yaml"}
     schemas: dict[str, dict | None] = {}
     for path in _schema_files(root):
         rel = _display(path, root)
         descriptor, found = read_table_schema(path, rel)
         schemas[rel] = descriptor
         problems += found
+    if plain is not None:
+        for dataset_id, options, schema_rel in _file_entries(plain, broken):
+            if _entry_has_problem(plain, dataset_id, entry_problems):
+                continue
+            descriptor = schemas.get(schema_rel)
+            if descriptor is not None:
+                problems += steward_file_problems(root, dataset_id, options, schema_rel, descriptor)
     if catalog is not None:
-        for dataset in catalog.datasets:
-            descriptor = schemas.get(dataset.schema)
-            if dataset.source.type == "file" and descriptor is not None:
-                problems += steward_file_problems(root, dataset, descriptor)
         problems += _orphan_folders(root, catalog)
     return sorted(set(problems))
+
+
+def _entry_has_problem(plain: Any, dataset_id: str, entry_problems: set[Problem]) -> bool:
+    """Did any catalog.yaml problem mention this dataset (by id in its located path)?"""
+    return any(f"({dataset_id})" in p.message for p in entry_problems)
 
 
 def _orphan_folders(root: Path, catalog: Catalog) -> list[Problem]:

@@ -23,7 +23,7 @@ def is_secret_key(key: str) -> bool:
     return key not in REFERENCE_KEYS and bool(_SECRET_WORDS.search(key))
 
 
-def _url_secret(value: str) -> str | None:
+def url_secret(value: str) -> str | None:
     """What kind of secret an URL carries, if any (without echoing it)."""
     if not re.match(r"^[a-z][a-z0-9+.-]*://", value, re.I):
         return None
@@ -59,7 +59,7 @@ def secret_problems(tree: Any, display: str) -> list[Problem]:
             for i, value in enumerate(node):
                 walk(value, path + [i])
         elif isinstance(node, str):
-            kind = _url_secret(node)
+            kind = url_secret(node)
             if kind:
                 line, col = locate(tree, path)
                 problems.append(Problem(

@@ -14,7 +14,6 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..model import Dataset
 from ..normalize import normalize_csv, normalize_records
 from ..sources.base import SourceError
 from ..validate import validate_table
@@ -35,8 +34,7 @@ def _records(path: Path, fmt: str, records_path: str | None) -> list:
     return document
 
 
-def _normalize(dataset: Dataset, src: Path, dest: Path, schema: Mapping[str, Any], display: str) -> None:
-    options = dataset.source.options
+def _normalize(options: Mapping[str, Any], src: Path, dest: Path, schema: Mapping[str, Any], display: str) -> None:
     fmt = source_format(dict(options))
     if fmt == "csv":
         normalize_csv(src, dest, schema, encoding=options.get("encoding"), delimiter=options.get("delimiter"), source=display)
@@ -50,15 +48,20 @@ def _normalize(dataset: Dataset, src: Path, dest: Path, schema: Mapping[str, Any
         normalize_records(records, dest, schema, source=display)
 
 
-def steward_file_problems(root: Path, dataset: Dataset, schema: Mapping[str, Any]) -> list[Problem]:
-    """Problems in one file dataset's steward file (empty when it matches its schema)."""
-    rel = f"datasets/{dataset.id}/{dataset.source.option('path')}"
+def steward_file_problems(root: Path, dataset_id: str, options: Mapping[str, Any], schema_rel: str,
+                          schema: Mapping[str, Any]) -> list[Problem]:
+    """Problems in one file dataset's steward file (empty when it matches its schema).
+
+    Takes the entry's parts rather than a Dataset so that `check` can still
+    check the data of sound entries while another part of catalog.yaml is broken.
+    """
+    rel = f"datasets/{dataset_id}/{options.get('path')}"
     src = root / rel
-    header_offset = int(dataset.source.option("header_row", 1)) - 1
+    header_offset = int(options.get("header_row", 1)) - 1
     with tempfile.TemporaryDirectory(prefix="oppnadata-check-") as tmp:
         canonical = Path(tmp) / "data.csv"
         try:
-            _normalize(dataset, src, canonical, schema, rel)
+            _normalize(options, src, canonical, schema, rel)
         except SourceError as exc:
             text = str(exc)
             found = re.search(r"\b(?:line|row) (\d+)", text)
@@ -72,5 +75,5 @@ def steward_file_problems(root: Path, dataset: Dataset, schema: Mapping[str, Any
         column = fields.index(error.field) + 1 if error.field in fields else 0
         where = f"row {error.row}" + (f", field {error.field!r}" if error.field else "") if error.row else "file"
         problems.append(Problem(rel, line, column, f"{where}: {error.message}",
-                                f"correct the value so it matches {dataset.schema} ({error.type})", "steward-data"))
+                                f"correct the value so it matches {schema_rel} ({error.type})", "steward-data"))
     return problems

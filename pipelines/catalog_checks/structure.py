@@ -19,7 +19,7 @@ from jsonschema.exceptions import ValidationError
 
 from .placeholders import is_placeholder
 from .problems import Problem
-from .secrets_scan import is_secret_key
+from .secrets_scan import REFERENCE_KEYS, is_secret_key, url_secret
 from .yaml_tree import describe_path, locate
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "catalog.schema.json"
@@ -48,7 +48,9 @@ def _type_name(value: Any) -> str:
 
 
 def _enum_hint(allowed: list, value: Any) -> str:
-    close = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1, cutoff=0.6)
+    text = str(value).upper()
+    prefixed = [str(a) for a in allowed if len(str(a)) >= 3 and (text.startswith(str(a).upper()) or str(a).upper().startswith(text))]
+    close = prefixed[:1] or difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1, cutoff=0.6)
     guess = f"did you mean {close[0]!r}? " if close else ""
     if len(allowed) <= _LONG_ENUM:
         return guess + "allowed: " + ", ".join(str(a) for a in allowed)
@@ -96,6 +98,10 @@ def _problem(error: ValidationError, tree: Any, display: str) -> list[Problem]:
             hint = "put the value in quotes so it stays text (YAML reads 0880 as the number 880); " + hint
         return [Problem(display, line, col, f"{where}: expected {words}, found {_type_name(value)}",
                         hint or f"write {words} here", "wrong-type")]
+    if v == "pattern" and path and path[-1] in REFERENCE_KEYS:
+        # what is written here may well be the key itself: never repeat it
+        return [Problem(display, line, col, f"{where}: not the name of an environment variable",
+                        hint, "bad-format")]
     if v == "pattern":
         return [Problem(display, line, col, f"{where}: {_short(value)} is not valid here",
                         hint or f"it must match {error.validator_value}", "bad-format")]
@@ -130,6 +136,8 @@ def structure_problems(plain: Any, tree: Any, display: str) -> tuple[list[Proble
         broken.add(tuple(error.absolute_path))
         if is_placeholder(error.instance):
             continue  # reported once, as "still to fill in", by the placeholder scan
+        if isinstance(error.instance, str) and url_secret(error.instance):
+            continue  # reported by the secrets scan, without echoing the credential
         problems.extend(_problem(error, tree, display))
     return problems, broken
 

@@ -31,6 +31,15 @@ def _line_of(text: str, needle: str) -> tuple[int, int]:
     return line, column
 
 
+def _locate_note(text: str, note: str) -> tuple[int, int]:
+    """Frictionless names the offending value in quotes ('field type "text"'): point at that value."""
+    for token in re.findall(r'"([^"]+)"', note):
+        if f': "{token}"' in text:
+            line, col = _line_of(text, f': "{token}"')
+            return line, col + 2  # at the value's opening quote, not at the colon
+    return 1, 1
+
+
 def read_table_schema(path: Path, display: str) -> tuple[dict | None, list[Problem]]:
     """Parse and validate one schema file; (descriptor, []) or (None|descriptor, problems)."""
     try:
@@ -52,8 +61,7 @@ def read_table_schema(path: Path, display: str) -> tuple[dict | None, list[Probl
     report = frictionless.Schema.validate_descriptor(descriptor)
     for error in report.errors:
         note = getattr(error, "note", "") or error.message
-        field = re.search(r'field "?([^" ]+)"?', note)
-        line, col = _line_of(text, f'"{field.group(1)}"') if field else (1, 1)
+        line, col = _locate_note(text, note)
         problems.append(Problem(display, line, col, f"not a valid Table Schema: {note}",
                                 "see https://specs.frictionlessdata.io/table-schema/ for the allowed field types and keys",
                                 "not-table-schema"))

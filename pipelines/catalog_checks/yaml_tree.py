@@ -70,9 +70,12 @@ def load_tree(path: Path, display: str) -> tuple[Any, list[Problem]]:
                     "keep one of them: YAML mappings cannot repeat a key", "yaml-duplicate-key")
         ]
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote or bracket is only noticed at the end of the file; where the
+        # construct *started* (context_mark) is where the steward has to look.
+        at_end = "end of stream" in (exc.problem or "")
+        mark = (exc.context_mark if at_end else None) or exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        what = (exc.problem or exc.context or "invalid YAML").strip()
+        what = "; ".join(t.strip() for t in (exc.context, exc.problem) if t) or "invalid YAML"
         return None, [
             Problem(display, line, column, f"YAML syntax error: {what}",
                     "check indentation, colons after keys and closing quotes/brackets near this line",

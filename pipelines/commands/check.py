@@ -1,0 +1,54 @@
+"""`oppnadata check`: the steward's and CI's gate before anything runs.
+
+The checks are a list of named functions `(root) -> list[Problem]`, so a new
+kind of check (the lead's `--quality` MQA scoring) is one more entry and one
+option, without touching how problems are printed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from ..catalog import Problem, check_project
+from ._shared import settings_or_exit
+
+Check = Callable[[Path], list[Problem]]
+CHECKS: list[tuple[str, Check]] = [("catalog, schemas and steward files", check_project)]
+
+
+def render_text(problems: list[Problem], root: Path) -> str:
+    if not problems:
+        return f"OK: {root / 'catalog.yaml'}, its schemas and steward files have no problems."
+    lines = [p.format() for p in problems]
+    files = len({p.file for p in problems})
+    lines.append(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} file{'s' if files != 1 else ''}.")
+    return "\n".join(lines)
+
+
+def render_json(problems: list[Problem]) -> str:
+    return json.dumps({"ok": not problems, "problems": [p.to_dict() for p in problems]}, ensure_ascii=False, indent=2)
+
+
+@click.command("check")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people (file:line:column: message + hint), json for machines.")
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Project folder holding catalog.yaml, schemas/ and datasets/ (default: OPPNADATA_ROOT or this repository).")
+def check_command(fmt: str, root: Path | None) -> None:
+    """Check catalog.yaml, every Table Schema and every steward file; print each problem located.
+
+    Exit status: 0 when clean, 1 when there are problems, 2 on a usage error.
+
+    Example: oppnadata check --format json
+    """
+    root = (root or settings_or_exit().project_root).resolve()
+    problems: list[Problem] = []
+    for _name, check in CHECKS:
+        problems += check(root)
+    problems = sorted(set(problems))
+    click.echo(render_json(problems) if fmt == "json" else render_text(problems, root))
+    raise SystemExit(1 if problems else 0)
