@@ -30,3 +30,5 @@ from .commands.serve import serve_command  # noqa: E402
 main.add_command(serve_command)
 from .commands.check import check_command  # noqa: E402
 main.add_command(check_command)
+from .commands.list import list_command  # noqa: E402
+main.add_command(list_command)
