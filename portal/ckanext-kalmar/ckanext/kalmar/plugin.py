@@ -23,6 +23,8 @@ def install_postgres_search() -> None:
     """Swap CKAN's Solr index and dataset query for the PostgreSQL ones (idempotent)."""
     search._INDICES["package"] = NoopSearchIndex
     search._QUERIES["package"] = PostgresPackageSearchQuery
+    # Group and tag dictization (organization_show, group_list, ...) instantiate the class by this name.
+    search.PackageSearchQuery = PostgresPackageSearchQuery
     # CKAN's start-up check asks the (absent) Solr server for its schema version and logs a
     # connection traceback; there is no Solr schema to check, so report "not applicable" directly.
     search.check_solr_schema_version = _no_solr_schema

@@ -23,6 +23,7 @@ PERMISSION_LABELS_SQL = """(CASE WHEN p.state = 'active' AND NOT p.private THEN 
 `collaborator-<id>` is only ever matched when CKAN hands such a label to the user, i.e. when dataset
 collaborators are enabled, exactly as with Solr."""
 
+_WORD_RE = re.compile(r"[^\W_]+")
 _NOW_MATH = re.compile(r"([+-])(\d+)(YEAR|MONTH|DAY|HOUR|MINUTE|SECOND)S?")
 _UNIT_SECONDS = {"YEAR": 365 * 86400, "MONTH": 30 * 86400, "DAY": 86400, "HOUR": 3600, "MINUTE": 60, "SECOND": 1}
 
@@ -86,18 +87,32 @@ class Compiler:
         return self.term(node)
 
     def text_match(self, field_name: str | None, term: Term) -> str:
+        """Full-text match in Swedish, tolerant of the Swedish stemmer's uneven stems.
+
+        The snowball stemmer cuts "badplatser" to "badplats" but "badplats" to "badplat", so a stem
+        alone would miss the plural. Each word therefore matches its stem OR any word starting with it
+        ("badplats:*" finds the "badplats" of "badplatser"). Stop words ("i", "och") match everything,
+        as Solr drops them; a quoted phrase matches as a phrase; "word*" is a prefix search.
+        """
         doc = fields.TEXT_FIELDS[field_name]
         cfg = fields.TEXT_CONFIG
-        value = term.value
+        words = _WORD_RE.findall(term.value)
         if term.phrase:
-            tsq = f"phraseto_tsquery('{cfg}', {self.params.add(value)})"
-        elif value.endswith("*") and value[:-1].isalnum():
-            tsq = f"to_tsquery('{cfg}', {self.params.add(value[:-1] + ':*')})"
+            tsq = f"phraseto_tsquery('{cfg}', {self.params.add(term.value)})"
+            condition = f"({doc} @@ {tsq})"
+        elif not words:
+            return "TRUE"
+        elif term.value.endswith("*"):
+            tsq = f"to_tsquery('simple', {self.params.add(' & '.join(w + ':*' for w in words))})"
+            condition = f"({doc} @@ {tsq})"
         else:
-            tsq = f"plainto_tsquery('{cfg}', {self.params.add(value.replace('*', ' ').replace('?', ' '))})"
+            stems = f"plainto_tsquery('{cfg}', {self.params.add(' '.join(words))})"
+            prefixes = f"to_tsquery('simple', {self.params.add(' & '.join(w + ':*' for w in words))})"
+            tsq = f"({stems} || {prefixes})"
+            condition = f"(numnode({stems}) = 0 OR {doc} @@ {tsq})"
         if field_name in (None, "text"):
             self.text_queries.append(tsq)
-        return f"({doc} @@ {tsq})"
+        return condition
 
     def equals(self, column_sql: str, term: Term) -> str:
         if term.value == "*" and not term.phrase:

@@ -24,6 +24,7 @@ _VALUE_ROWS = {
     "res_format": (
         "SELECT m.id, r.format FROM matched m JOIN resource r ON r.package_id = m.id AND r.state = 'active'"
     ),
+    "owner_org": "SELECT m.id, p.owner_org FROM matched m JOIN package p ON p.id = m.id",
     "license_id": "SELECT m.id, p.license_id FROM matched m JOIN package p ON p.id = m.id",
     "type": "SELECT m.id, p.type FROM matched m JOIN package p ON p.id = m.id",
     "dataset_type": "SELECT m.id, p.type FROM matched m JOIN package p ON p.id = m.id",

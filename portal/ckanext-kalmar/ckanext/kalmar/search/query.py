@@ -24,7 +24,7 @@ from ckan.plugins import toolkit
 
 from . import facets, fields, sorting
 from .compile import PERMISSION_LABELS_SQL, Compiler
-from .syntax import has_fields, parse
+from .syntax import parse
 
 log = logging.getLogger(__name__)
 
@@ -72,13 +72,8 @@ class PostgresPackageSearchQuery(SearchQuery):
         fq_compiler = Compiler(params, "fq")
         conditions = [fq_compiler.compile(parse(f, "fq")) for f in fqs if f and f.strip()]
 
-        q_compiler = Compiler(params, "q")
-        if q.strip() == "*:*" or has_fields(q):
-            conditions.append(q_compiler.compile(parse(q, "q")))
-        else:  # plain words, "phrases", OR and -exclusions, as typed in the search box
-            tsq = f"websearch_to_tsquery('{fields.TEXT_CONFIG}', {params.add(q)})"
-            q_compiler.text_queries.append(tsq)
-            conditions.append(f"({fields.DOCUMENT_SQL} @@ {tsq})")
+        q_compiler = Compiler(params, "q")  # plain words, "phrases", OR, -exclusions and field:value
+        conditions.append(q_compiler.compile(parse(q, "q")))
 
         if permission_labels is not None:
             conditions.append(f"({PERMISSION_LABELS_SQL} && CAST({params.add(list(permission_labels))} AS text[]))")

@@ -242,12 +242,3 @@ def parse(text: str | None, param: str = "q") -> Node:
         raise SearchQueryError(f"{param}: Solr local parameters ({text[:20]}...) are not supported")
     return _Parser(text, param).parse()
 
-
-def has_fields(text: str | None) -> bool:
-    """True when `q` uses field syntax (`name:x`); plain text goes to websearch_to_tsquery instead."""
-    if not text:
-        return False
-    try:
-        return any(t.kind in ("FIELD", "RANGE") for t in _tokenize(text.strip(), "q"))
-    except SearchQueryError:
-        return False
