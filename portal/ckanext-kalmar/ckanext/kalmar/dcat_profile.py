@@ -86,6 +86,7 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
         if hvd:
             self._legislation(dataset_ref)
         self._distributions(dataset_dict, dataset_ref, extras, site, hvd)
+        self._byte_sizes()
         if publisher is None:
             log.warning("dataset %s has no organization: no dct:publisher", dataset_dict.get("name"))
 
@@ -297,15 +298,6 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
                 if role in V.ROLE_FORMATS or res.get("url_type") == "upload":
                     g.set((dist, DCAT.downloadURL, URIRef(url)))
             self._licence(dist, licence, rights)
-            # DCAT-AP 3.0.0's SHACL shapes want dcat:byteSize as xsd:decimal (ckanext-dcat
-            # writes xsd:nonNegativeInteger); the shapes are what harvesters validate with.
-            for size in list(g.objects(dist, DCAT.byteSize)):
-                g.remove((dist, DCAT.byteSize, size))
-                if str(size).isdigit():
-                    g.add((dist, DCAT.byteSize, Literal(str(size), datatype=XSD.decimal)))
-                else:
-                    log.warning("resource %s: size %r is not a byte count; left out",
-                                res.get("id"), str(size))
             if res.get("sha256"):
                 checksum = URIRef(f"{dist}#sha256")
                 g.add((dist, SPDX.checksum, checksum))
@@ -322,6 +314,22 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
             if hvd:
                 self._legislation(dist)
             self._type_distribution_objects(dist)
+
+    def _byte_sizes(self):
+        """DCAT-AP 3.0.0's SHACL shapes want dcat:byteSize as xsd:decimal.
+
+        euro_dcat_ap_3 rewrites *every* byteSize in the graph to xsd:nonNegativeInteger
+        each time it adds a dataset, so this runs over the whole graph after it, too.
+        """
+        g = self.g
+        for dist, size in list(g.subject_objects(DCAT.byteSize)):
+            if size.datatype == XSD.decimal:
+                continue
+            g.remove((dist, DCAT.byteSize, size))
+            if str(size).isdigit():
+                g.add((dist, DCAT.byteSize, Literal(str(size), datatype=XSD.decimal)))
+            else:
+                log.warning("%s: byte size %r is not a count of bytes; left out", dist, str(size))
 
     def _format(self, dist, fmt):
         g = self.g
