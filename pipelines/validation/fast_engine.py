@@ -78,12 +78,12 @@ def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: in
     extra_rows = (counts > n).arg_true()
     if extra_rows.len():
         extra = pl.DataFrame({"idx": extra_rows, "k": counts.gather(extra_rows)}).with_columns(
-            pos=pl.int_ranges(n, pl.col("k"))).explode("pos")
+            pos=pl.int_ranges(n, pl.col("k"))).explode("pos", empty_as_null=True)
         frames.append(_frame(extra["idx"], "extra-cell", sub=extra["pos"], field=-1))
     short_rows = (counts < n).arg_true()
     if short_rows.len():
         short = pl.DataFrame({"idx": short_rows, "k": counts.gather(short_rows)}).with_columns(
-            pos=pl.int_ranges(pl.col("k"), n)).explode("pos")
+            pos=pl.int_ranges(pl.col("k"), n)).explode("pos", empty_as_null=True)
         frames.append(_frame(short["idx"], "missing-cell", sub=0, field=short["pos"]))
 
     # unique: every later occurrence of a parsed value; the note names the most recent earlier row
@@ -110,7 +110,7 @@ def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: in
     errors = _rank(errors, trigger, step_of, blank_all)
     if blank_all.any():
         blank_idx = blank_all.arg_true().cast(pl.UInt32)
-        errors = errors.filter(~pl.col("idx").is_in(blank_idx) | (pl.col("type") == "primary-key"))
+        errors = errors.filter(~pl.col("idx").is_in(blank_idx.implode()) | (pl.col("type") == "primary-key"))
         blank_rows = _frame(blank_idx, "blank-row", sub=0, field=-1).with_columns(rank=pl.lit(RANK_BLANK * 10**9, pl.Int64))
         errors = pl.concat([errors, blank_rows])
     errors = errors.sort(["idx", "rank"])

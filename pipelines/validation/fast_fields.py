@@ -49,7 +49,10 @@ ERROR_SCHEMA = {"idx": pl.UInt32, "type": pl.String, "sub": pl.Int32, "constrain
 def check_column(field: Any, column: pl.Series, *, need_key: bool) -> ColumnResult:
     """`field` is a frictionless Field; `column` holds raw strings, null for absent cells."""
     ftype = field.type
-    reader = field.create_cell_reader()
+    try:
+        reader = field.create_cell_reader()
+    except Exception as exc:  # e.g. a pattern Python cannot compile: frictionless reports it
+        raise NotFastCheckable(f"frictionless cannot build a reader for {field.name!r}: {exc}") from None
     value_reader = field.create_value_reader()
     constraints = {k: v for k, v in field.constraints.items() if k in type_constraints(ftype)}
     missing_values = field.missing_values if field.has_defined("missing_values") or not field.schema else field.schema.missing_values
@@ -64,7 +67,7 @@ def check_column(field: Any, column: pl.Series, *, need_key: bool) -> ColumnResu
     if constraints.get("required"):
         frames.append(_errors(is_missing, "constraint-error", order.index("required"), "required"))
     for name in order:
-        if name == "required" or name not in constraints:
+        if name == "required" or name not in constraints or not fast.any():
             continue
         fail = _constraint_fails(ftype, name, constraints[name], parsed, value_reader)
         frames.append(_errors(fast & fail, "constraint-error", order.index(name), name))
@@ -77,7 +80,10 @@ def check_column(field: Any, column: pl.Series, *, need_key: bool) -> ColumnResu
         idx = route.arg_true()
         rows, types, subs, names, keys = [], [], [], [], []
         for i, raw in zip(idx.to_list(), column.filter(route).to_list()):
-            value, notes = reader(raw)
+            try:
+                value, notes = reader(raw)
+            except Exception as exc:  # frictionless itself crashes here; let it report that
+                raise NotFastCheckable(f"frictionless' reader fails on a cell of {field.name!r}: {exc}") from None
             notes = notes or {}
             if "type" in notes:
                 rows.append(i), types.append("type-error"), subs.append(-1), names.append(None)
@@ -175,7 +181,10 @@ def _constraint_fails(ftype: str, name: str, constraint: Any, parsed: pl.Series,
 
 def _pattern_fails(pattern: str, values: pl.Series) -> pl.Series:
     """frictionless matches re.compile(f"^{pattern}$") with .match(); reproduce that exactly."""
-    compiled = re.compile(f"^{pattern}$")
+    try:
+        compiled = re.compile(f"^{pattern}$")
+    except re.error as exc:
+        raise NotFastCheckable(f"pattern {pattern!r} is not a valid Python regular expression: {exc}") from None
     safe = SAFE_PATTERN.match(pattern) and not any(s in pattern for s in ("&&", "--", "~~", "$"))
     has_newline = values.str.contains("\n", literal=True).fill_null(False)
     if safe:

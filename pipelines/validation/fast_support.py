@@ -12,8 +12,7 @@ from typing import Any, Mapping
 
 SUPPORTED_TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "year")
 SUPPORTED_CONSTRAINTS = (
-    "required", "unique", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-    "minLength", "maxLength", "pattern",
+    "required", "unique", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern",
 )
 # unique / primaryKey compare *parsed* values; only these types have an exact vectorized key
 KEYABLE_TYPES = ("string", "integer", "boolean", "date", "year")
@@ -27,6 +26,7 @@ TYPE_CONSTRAINTS = {
     "string": ("required", "minLength", "maxLength", "pattern", "enum"),
     "boolean": ("required", "enum"),
 }
+# exclusiveMinimum/exclusiveMaximum need a datapackage v2 schema and are not covered yet
 NUMERIC_CONSTRAINTS = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
 
 
