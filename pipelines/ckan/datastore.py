@@ -87,12 +87,16 @@ class _Converter:
                 yield {name: self.convert(f, row[i]) if f else row[i] for i, name, f in cols if i < len(row)}
 
 
-def load(client: CountingCKAN, resource_id: str, csv_path: Path, schema: Mapping[str, Any]) -> int:
-    """Replace the resource's DataStore table with the CSV's rows; returns rows loaded."""
-    try:
-        client.call("datastore_delete", {"resource_id": resource_id, "force": True})
-    except ckanapi.NotFound:
-        pass  # no table yet: a first load
+def load(client: CountingCKAN, resource_id: str, csv_path: Path, schema: Mapping[str, Any], *, replace: bool = True) -> int:
+    """Replace the resource's DataStore table with the CSV's rows; returns rows loaded.
+
+    `replace=False` for a resource created in this run, which has no table yet.
+    """
+    if replace:
+        try:
+            client.call("datastore_delete", {"resource_id": resource_id, "force": True})
+        except ckanapi.NotFound:
+            pass  # the table was never created (a load that died before datastore_create)
     create = {
         "resource_id": resource_id,
         "force": True,

@@ -202,6 +202,7 @@ class Publisher:
                 "source_etag": collected.validators.etag or "",
                 "source_last_modified": collected.validators.last_modified or "",
             }
+            first_load = data_res is None
             if data_res is None or data_res.get("sha256") != data.sha256:
                 pending = {**fields, "datastore_sha256": (data_res or {}).get("datastore_sha256", "")}
                 data_res = resources.upload(writes, pkg["id"], "data", data.path, pending, data_res)
@@ -211,7 +212,7 @@ class Publisher:
             if data_res.get("datastore_sha256") != data.sha256:
                 if schema is None:
                     raise PublishError(f"dataset {dataset.id!r}: no Table Schema given for the DataStore load")
-                datastore.load(writes, data_res["id"], data.path, schema)
+                datastore.load(writes, data_res["id"], data.path, schema, replace=not first_load)
                 resources.patch_fields(writes, data_res["id"], {"datastore_sha256": data.sha256})
                 if "data uploaded" not in changes:
                     changes.append("DataStore reloaded")
