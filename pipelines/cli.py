@@ -32,3 +32,5 @@ from .commands.check import check_command  # noqa: E402
 main.add_command(check_command)
 from .commands.list import list_command  # noqa: E402
 main.add_command(list_command)
+from .commands.register import register_command  # noqa: E402
+main.add_command(register_command)
