@@ -36,7 +36,7 @@ class CsvTable:
     labels: list[str]  # header cells as frictionless sees them (stripped)
     cells: pl.DataFrame  # one string column per expected field, one row per data record
     counts: pl.Series  # number of cells in each data record (UInt32)
-    records: pl.Series  # raw text of each data record (for the rare extra cells)
+    extra_records: dict[int, str]  # raw text of data records with extra cells (data index → text)
 
 
 def check_bytes(path: Path) -> None:
@@ -83,21 +83,32 @@ def read_records(path: Path) -> pl.Series:
 
 
 def read_table(path: Path, field_count: int) -> CsvTable:
+    """Structure first, then cells, so the raw lines are freed before polars parses the cells."""
     check_bytes(path)
     records = read_records(path)
-    bad = ~records.str.contains(WELL_FORMED)
-    if bad.any():
-        index = int(bad.arg_true()[0])
-        raise NotFastReadable(f"record {index + 1} has quotes the strict CSV grammar does not cover")
-    counts = (records.str.replace_all(QUOTED, "").str.count_matches(",", literal=True) + 1).cast(pl.UInt32)
+    quoted = records.str.contains('"', literal=True)
+    counts = (records.str.count_matches(",", literal=True) + 1).cast(pl.UInt32)
+    if quoted.any():  # only records with quotes need the grammar check and quote-aware counting
+        where = quoted.arg_true()
+        subset = records.filter(quoted)
+        bad = ~subset.str.contains(WELL_FORMED)
+        if bad.any():
+            index = int(where[int(bad.arg_true()[0])])
+            raise NotFastReadable(f"record {index + 1} has quotes the strict CSV grammar does not cover")
+        fixed = (subset.str.replace_all(QUOTED, "").str.count_matches(",", literal=True) + 1).cast(pl.UInt32)
+        counts = counts.scatter(where, fixed)
     counts = pl.select(pl.when(records == "").then(0).otherwise(counts).cast(pl.UInt32)).to_series()
     header = next(csv.reader(io.StringIO(records[0], newline="")), [])
     labels = [cell.strip() for cell in header]
+    total = records.len()
+    extra_at = (counts > field_count).arg_true()
+    extra_records = dict(zip((extra_at - 1).to_list(), records.gather(extra_at).to_list()))
+    del records, quoted
     names = [f"c{i}" for i in range(field_count)]
     cells = pl.read_csv(
         path, has_header=False, schema={n: pl.String for n in names}, quote_char='"',
-        truncate_ragged_lines=True, empty_string_is_null=False, infer_schema=False,
+        truncate_ragged_lines=True, empty_string_is_null=False, infer_schema=False, low_memory=True,
     )
-    if cells.height != records.len():
-        raise NotFastReadable(f"polars read {cells.height} records where the structure scan found {records.len()}")
-    return CsvTable(labels=labels, cells=cells.slice(1), counts=counts.slice(1), records=records.slice(1))
+    if cells.height != total:
+        raise NotFastReadable(f"polars read {cells.height} records where the structure scan found {total}")
+    return CsvTable(labels=labels, cells=cells.slice(1), counts=counts.slice(1), extra_records=extra_records)

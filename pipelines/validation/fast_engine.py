@@ -119,7 +119,7 @@ def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: in
     if truncated:
         errors = errors.head(limit_errors)
         rows = int(errors["idx"][-1]) + 1
-    located = _describe(errors, fields, table, keys)
+    located = _describe(errors, fields, table, keys, _previous_rows(errors, keys, unique_fields, pk_fields))
     return build_report(
         engine=ENGINE_NAME, rows=rows, fields=names, errors=located, limit_errors=limit_errors,
         truncated=truncated, seconds=time.perf_counter() - started,
@@ -160,7 +160,35 @@ def _rank(errors: pl.DataFrame, trigger: pl.Series, step_of: dict[int, int], bla
     return errors.with_columns(rank=rank).drop("trig")
 
 
-def _describe(errors: pl.DataFrame, fields: list, table: Any, keys: dict[int, pl.Series]) -> list[ValidationError]:
+def _previous_rows(errors: pl.DataFrame, keys: dict[int, pl.Series], unique_fields: list[int],
+                   pk_fields: list[int]) -> dict[tuple[int, int], int]:
+    """(field or -1 for the primary key, data index) → data index of the most recent earlier equal key.
+
+    frictionless remembers the last row per value; computed once, only over the
+    keys that actually repeat among the reported errors.
+    """
+    found: dict[tuple[int, int], int] = {}
+    wanted = [(j, errors.filter((pl.col("type") == "unique-error") & (pl.col("field") == j))["idx"]) for j in unique_fields]
+    if pk_fields:
+        wanted.append((-1, errors.filter(pl.col("type") == "primary-key")["idx"]))
+    for j, idx in wanted:
+        if idx.len() == 0:
+            continue
+        cols = [j] if j >= 0 else pk_fields
+        frame = pl.DataFrame({f"k{c}": keys[c] for c in cols}).with_row_index("i")
+        key_cols = [f"k{c}" for c in cols]
+        frame = frame.filter(~pl.all_horizontal(pl.col(key_cols).is_null()))  # all-None keys never match
+        hit = frame.join(frame.filter(pl.col("i").is_in(idx.implode())).select(key_cols).unique(),
+                         on=key_cols, how="semi", nulls_equal=True)
+        hit = hit.sort("i").with_columns(prev=pl.col("i").shift(1).over(key_cols))
+        for i, prev in hit.filter(pl.col("i").is_in(idx.implode())).select("i", "prev").iter_rows():
+            if prev is not None:
+                found[(j, i)] = prev
+    return found
+
+
+def _describe(errors: pl.DataFrame, fields: list, table: Any, keys: dict[int, pl.Series],
+              previous: dict[tuple[int, int], int]) -> list[ValidationError]:
     """Messages exactly as frictionless words them, built only for the errors kept."""
     out: list[ValidationError] = []
     for idx, etype, sub, constraint, j in errors.select("idx", "type", "sub", "constraint", "field").iter_rows():
@@ -181,38 +209,21 @@ def _describe(errors: pl.DataFrame, fields: list, table: Any, keys: dict[int, pl
             msg = f'Row at position "{row}" has a missing cell in field "{fields[j].name}" at position "{j + 1}"'
             out.append(ValidationError(type=etype, message=msg, row=row, field=fields[j].name, cell=""))
         elif etype == "extra-cell":
-            record = next(csv.reader(io.StringIO(table.records[idx], newline="")))
+            record = next(csv.reader(io.StringIO(table.extra_records[idx], newline="")))
             msg = f'Row at position "{row}" has an extra value in field at position "{sub + 1}"'
             out.append(ValidationError(type=etype, message=msg, row=row, field=None, cell=record[sub]))
         elif etype == "blank-row":
             out.append(ValidationError(type=etype, message=f'Row at position "{row}" is completely blank', row=row))
         elif etype == "unique-error":
             key = keys[j]
-            prev = _previous(key, idx)
+            prev = previous[(j, idx)]
             note = f"the same as in the row at position {prev + 2}"
             msg = (f'Row at position "{row}" has unique constraint violation in field "{fields[j].name}" '
                    f'at position "{j + 1}": {note}')
             out.append(ValidationError(type=etype, message=msg, row=row, field=fields[j].name, cell=key[idx]))
         else:  # primary-key
-            out.append(ValidationError(type=etype, message=_pk_message(row, idx, keys, fields), row=row))
+            prev = previous.get((-1, idx))
+            note = ('cells composing the primary keys are all "None"' if prev is None
+                    else f"the same as in the row at position {prev + 2}")
+            out.append(ValidationError(type=etype, message=f'Row at position "{row}" violates the primary key: {note}', row=row))
     return out
-
-
-def _previous(key: pl.Series, idx: int) -> int:
-    value = key[idx]
-    earlier = key.head(idx)
-    return int((earlier == value).arg_true()[-1])
-
-
-def _pk_message(row: int, idx: int, keys: dict[int, pl.Series], fields: list) -> str:
-    pk = [j for j in keys if fields[j].schema and fields[j].name in fields[j].schema.primary_key]
-    pk = sorted(pk, key=lambda j: fields[j].schema.primary_key.index(fields[j].name))
-    values = [keys[j][idx] for j in pk]
-    if all(v is None for v in values):
-        note = 'cells composing the primary keys are all "None"'
-    else:
-        frame = pl.DataFrame({f"k{j}": keys[j].head(idx) for j in pk})
-        match = pl.all_horizontal([pl.col(f"k{j}").eq_missing(pl.lit(v, pl.String)) for j, v in zip(pk, values)])
-        prev = int(frame.select(match).to_series().arg_true()[-1])
-        note = f"the same as in the row at position {prev + 2}"
-    return f'Row at position "{row}" violates the primary key: {note}'
