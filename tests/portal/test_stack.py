@@ -99,6 +99,11 @@ def test_up_twice_status_down_and_up_again_keeps_the_data(second_stack, unique_n
     token_file = stack.state / "secrets" / "api-token"
     assert oct(token_file.stat().st_mode & 0o777) == "0o600"
 
+    old_ckan = _pid(stack.state / "run" / "ckan.pid")
+    restarted = stack.run("restart")  # CKAN only: how edits to ckanext-kalmar are picked up
+    assert restarted.returncode == 0, restarted.stderr
+    assert _pid(stack.state / "run" / "ckan.pid") != old_ckan and not _alive(old_ckan)
+
     api = RemoteCKAN(stack.url, apikey=stack.token())
     assert api.action.status_show()["ckan_version"] == "2.12.0"
     org = api.action.organization_create(name=unique_name("org"), title="Borgholms kommun")["name"]
@@ -216,3 +221,16 @@ def test_missing_system_packages_without_root_print_the_apt_line(second_stack, t
 
     assert result.returncode == 1, result.stderr
     assert ("apt-get install -y postgresql-15 redis-server libpq-dev gcc python3-dev python3-venv") in result.stderr
+
+
+def test_reset_stops_and_deletes_the_state_directory(second_stack):
+    stack = second_stack
+    (stack.state / "run").mkdir()
+    (stack.state / "run" / "redis.pid").write_text("999999999\n")
+    (stack.state / "storage").mkdir()
+    (stack.state / "storage" / "file.csv").write_text("a,b\n")
+
+    result = stack.run("reset")
+
+    assert result.returncode == 0, result.stderr
+    assert not stack.state.exists()
