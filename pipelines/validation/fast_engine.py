@@ -89,16 +89,23 @@ def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: in
     # unique: every later occurrence of a parsed value; the note names the most recent earlier row
     trigger = pl.Series([None] * rows, dtype=pl.Int32)
     step_of: dict[int, int] = {}
+    dups: dict[int, pl.Series] = {}
     for step, j in enumerate(unique_fields):
         step_of[j] = step
-        key = keys[j]
-        dup = key.is_not_null() & ~key.is_first_distinct()
+        dup = dups[j] = _later_occurrences(keys[j], fields[j].type)
         frames.append(_row_errors(dup, "unique-error", step, field=j))
         trigger = pl.select(pl.when(trigger.is_null() & dup).then(step).otherwise(trigger)).to_series()
     pk_step = len(unique_fields)
     for j in pk_fields:
         step_of.setdefault(j, pk_step)
-    if pk_fields:
+    if len(pk_fields) == 1:  # a one-field key: same test as unique, often already computed
+        j = pk_fields[0]
+        all_none = keys[j].is_null()
+        dup = dups[j] if j in dups else _later_occurrences(keys[j], fields[j].type)
+        fires = all_none | dup
+        frames.append(_row_errors(fires, "primary-key", 0, field=-1))
+        trigger = pl.select(pl.when(trigger.is_null() & fires).then(pk_step).otherwise(trigger)).to_series()
+    elif pk_fields:
         pk = pl.DataFrame({f"k{j}": keys[j] for j in pk_fields}).select(pl.struct(pl.all()).alias("pk")).get_column("pk")
         all_none = pl.DataFrame({f"k{j}": keys[j] for j in pk_fields}).select(pl.all_horizontal(pl.all().is_null())).to_series()
         dup = ~all_none & ~pk.is_first_distinct()
@@ -124,6 +131,20 @@ def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: in
         engine=ENGINE_NAME, rows=rows, fields=names, errors=located, limit_errors=limit_errors,
         truncated=truncated, seconds=time.perf_counter() - started,
     )
+
+
+def _later_occurrences(key: pl.Series, field_type: str) -> pl.Series:
+    """Rows whose non-null key appeared in an earlier row.
+
+    Integer-like keys are compared as Int64 when every one of them round-trips
+    (their key is str(int), so equal ints ⇔ equal keys) — hashing ints is
+    several times faster than hashing strings.
+    """
+    if field_type in ("integer", "year"):
+        as_int = key.cast(pl.Int64, strict=False)
+        if as_int.null_count() == key.null_count():
+            key = as_int
+    return key.is_not_null() & ~key.is_first_distinct()
 
 
 def _row_errors(mask: pl.Series, error_type: str, sub: int, *, field: int) -> pl.DataFrame:
