@@ -12,7 +12,6 @@ Fixtures:
 
 from __future__ import annotations
 
-import os
 import subprocess
 import uuid
 from dataclasses import dataclass, field
@@ -128,7 +127,6 @@ def ckan_portal() -> Portal:
     _run_stack("up")
     env = _parse_env(_run_stack("env"))
     portal = Portal(url=env["CKAN_URL"], token=env["CKAN_API_TOKEN"])
-    os.environ.setdefault("CKAN_URL", portal.url)
     _STARTED.append(portal)
     return portal
 

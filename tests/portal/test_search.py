@@ -104,6 +104,8 @@ def test_facet_counts_equal_the_datasets_created(ckan_portal, unique_name, org):
     assert facets["groups"] == {group: 2}
     assert facets["res_format"] == {"CSV": 2, "GeoJSON": 2}  # datasets per format, not resources
     assert facets["license_id"] == {"CC0-1.0": 2, "CC-BY-4.0": 1}
+    in_group = _search(api, fq=f'organization:{org} groups:"{group}"')["results"]
+    assert sorted(d["title"] for d in in_group) == ["Ett", "Två"]
     items = {i["name"]: i for i in result["search_facets"]["organization"]["items"]}
     assert items[org]["count"] == 3 and items[org]["display_name"] == "Testkommun i Kalmar län"
 
