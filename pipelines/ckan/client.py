@@ -18,7 +18,7 @@ import requests
 from ..config import Settings
 
 READ_SUFFIXES = ("_show", "_list", "_search", "_autocomplete")
-READ_ACTIONS = frozenset({"status_show", "datastore_search", "datastore_info", "am_following_dataset"})
+READ_ACTIONS = frozenset({"status_show", "datastore_search", "datastore_info", "am_following_dataset", "http_get", "http_head"})
 
 
 def is_write(action: str) -> bool:
@@ -32,8 +32,17 @@ class CountingCKAN:
         self.url = url.rstrip("/")
         self._remote = ckanapi.RemoteCKAN(self.url, apikey=token or None, user_agent="oppnadata-kalmar/0.1")
         self._timeout = timeout
+        self._token = token or None
         self._lock = threading.Lock()
         self.calls: dict[str, int] = {}
+
+    def get(self, path_or_url: str, *, method: str = "GET", stream: bool = False, timeout: float = 30.0) -> requests.Response:
+        """A plain HTTP request to the portal (e.g. /dataset/<id>.ttl), with the token, counted as a read."""
+        url = path_or_url if path_or_url.startswith(("http://", "https://")) else f"{self.url}{path_or_url}"
+        with self._lock:
+            self.calls[f"http_{method.lower()}"] = self.calls.get(f"http_{method.lower()}", 0) + 1
+        headers = {"Authorization": self._token} if self._token and url.startswith(self.url) else {}
+        return requests.request(method, url, headers=headers, stream=stream, timeout=timeout, allow_redirects=True)
 
     def call(self, action: str, data: Mapping[str, Any] | None = None, *, files: Mapping[str, BinaryIO] | None = None) -> Any:
         with self._lock:

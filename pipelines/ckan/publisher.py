@@ -38,7 +38,7 @@ from ..outcome import (
     DatasetOutcome,
 )
 from ..sources.base import Collected, SourceValidators
-from . import datastore, mapping, resources
+from . import datastore, mapping, quality_record, resources
 from .client import CountingCKAN, describe_error
 
 
@@ -188,7 +188,21 @@ class Publisher:
             self._packages[dataset.id] = writes.call("package_patch", patch)
             if not changes:
                 changes.append("recovered from the last failure")
+            changes.append(self._record_quality(dataset, writes))
         return changes
+
+    def _record_quality(self, dataset: Dataset, writes: _Writes) -> str:
+        """Measure the MQA score as a harvester sees it and record it on the dataset."""
+        pkg = self.package(dataset.id, fresh=True)
+        try:
+            score = quality_record.measure(self.client, dataset, self.catalog.organization(dataset.organization), pkg)
+        except Exception as exc:  # the data is published; a scoring failure is reported, not fatal
+            return f"MQA not measured ({describe_error(exc)})"
+        extras = mapping.extras_dict(pkg.get("extras", []))
+        if extras.get("kalmar_mqa_score") != str(score.points):
+            extras["kalmar_mqa_score"] = str(score.points)
+            self._packages[dataset.id] = writes.call("package_patch", {"id": pkg["id"], "extras": mapping.extras_list(extras)})
+        return f"MQA {score.points}/405 {score.rating}"
 
     def _sync_resources(self, pkg, dataset, collected: Collected, report, schema, writes: _Writes) -> list[str]:
         changes: list[str] = []

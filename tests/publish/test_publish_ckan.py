@@ -49,6 +49,11 @@ def test_first_publish_creates_everything_with_swedish_text_intact(project, ckan
     info = {f["id"]: f.get("info", {}) for f in result["fields"]}
     assert info["kommunkod"]["label"] == "Kommunkod"
 
+    # The MQA score is measured as a harvester sees it (URLs checked, SHACL run) and recorded.
+    extras = {e["key"]: e["value"] for e in pkg["extras"]}
+    assert int(extras["kalmar_mqa_score"]) >= 351, outcome.message
+    assert f"MQA {extras['kalmar_mqa_score']}/405 Excellent" in outcome.message
+
 
 def test_second_identical_run_makes_zero_write_calls(project):
     first, _ = project.run()
@@ -76,7 +81,7 @@ def test_metadata_only_change_patches_metadata_only(project, ckan_portal):
     project.run()
     project.with_dataset(title="Badplatser i Kalmar län (reviderad)")
     outcome, client = project.run()
-    assert outcome.status == PUBLISHED and outcome.message == "metadata updated"
+    assert outcome.status == PUBLISHED and outcome.message.startswith("metadata updated")
     assert {a for a, n in client.calls.items() if n and a.endswith(("_create", "_update", "_patch", "_upsert", "_delete"))} == {"package_patch"}
     assert ckan_portal.anonymous().action.package_show(id=project.dataset.id)["title"].endswith("(reviderad)")
 
