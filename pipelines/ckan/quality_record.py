@@ -9,13 +9,14 @@ night still makes no write calls.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Mapping
 
 import requests
 
 from ..model import Dataset, Organization
 from ..mqa.shacl import validate_turtle
-from ..quality import QualityScore, facts_from_package, score_dataset
+from ..quality import PublishFacts, QualityScore, facts_from_package, score_dataset
 from .client import CountingCKAN
 
 
@@ -41,10 +42,15 @@ def dataset_conforms(client: CountingCKAN, dataset_id: str) -> tuple[bool | None
     return validate_turtle(response.content)
 
 
-def measure(client: CountingCKAN, dataset: Dataset, organization: Organization, package: Mapping[str, Any]) -> QualityScore:
+def published_facts(client: CountingCKAN, package: Mapping[str, Any]) -> PublishFacts:
+    """Publish-time facts of a CKAN dataset: its distributions, with URLs and SHACL checked."""
     probe = facts_from_package(package, client.url)
     urls = {u for d in probe.distributions for u in (d.access_url, d.download_url) if u}
     reachable = {u: url_reachable(client, u) for u in sorted(urls)}
-    conforms, _messages = dataset_conforms(client, dataset.id)
+    conforms, messages = dataset_conforms(client, package["name"])
     facts = facts_from_package(package, client.url, reachable=reachable, dcat_ap_valid=conforms)
-    return score_dataset(dataset, organization, facts)
+    return replace(facts, shacl_messages=messages)
+
+
+def measure(client: CountingCKAN, dataset: Dataset, organization: Organization, package: Mapping[str, Any]) -> QualityScore:
+    return score_dataset(dataset, organization, published_facts(client, package))

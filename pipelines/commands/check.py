@@ -38,12 +38,14 @@ def render_json(problems: list[Problem]) -> str:
               help="text for people (file:line:column: message + hint), json for machines.")
 @click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Project folder holding catalog.yaml, schemas/ and datasets/ (default: OPPNADATA_ROOT or this repository).")
-def check_command(fmt: str, root: Path | None) -> None:
+@click.option("--quality", is_flag=True,
+              help="Also print the MQA metadata-quality points (of 405) per dataset and for the catalog.")
+def check_command(fmt: str, root: Path | None, quality: bool) -> None:
     """Check catalog.yaml, every Table Schema and every steward file; print each problem located.
 
     Exit status: 0 when clean, 1 when there are problems, 2 on a usage error.
 
-    Example: oppnadata check --format json
+    Example: oppnadata check --quality
     """
     root = (root or settings_or_exit().project_root).resolve()
     problems: list[Problem] = []
@@ -51,4 +53,12 @@ def check_command(fmt: str, root: Path | None) -> None:
         problems += check(root)
     problems = sorted(set(problems))
     click.echo(render_json(problems) if fmt == "json" else render_text(problems, root))
+    if quality and not problems:
+        from dataclasses import replace
+
+        from ..catalog import load_catalog
+        from .quality_report import echo_quality
+
+        settings = replace(settings_or_exit(), project_root=root)
+        echo_quality(load_catalog(settings.catalog_path), settings, fmt)
     raise SystemExit(1 if problems else 0)
