@@ -17,6 +17,7 @@ import click
 import requests
 
 from ..catalog import read_catalog
+from ._shared import settings_or_exit
 from ..catalog_checks.paths import FORMATS_BY_SUFFIX, inside
 from ..catalog_checks.yaml_tree import round_trip_yaml
 from ..catalog_draft import draft_entry, infer_schema
@@ -33,18 +34,36 @@ def fail(message: str) -> None:
     raise SystemExit(1)
 
 
-def _download_sample(url: str, dest: Path) -> None:
+def _download_sample(url: str, dest: Path, allow_private_hosts: bool) -> None:
+    """The first SAMPLE_BYTES of `url`, refusing private hosts on every redirect hop (like the sources)."""
+    from urllib.parse import urljoin
+
+    from ..sources.base import HttpSettings, SourceError
+    from ..sources.netguard import check_url
+
+    guard = HttpSettings(allow_private_hosts=allow_private_hosts)
+    current = url
     try:
-        with requests.get(url, stream=True, timeout=(10, 60), headers={"User-Agent": "oppnadata-kalmar register"}) as resp:
-            if resp.status_code != 200:
-                fail(f"{url} answered HTTP {resp.status_code}; check the URL")
-            with dest.open("wb") as out:
-                size = 0
-                for chunk in resp.iter_content(65536):
-                    out.write(chunk)
-                    size += len(chunk)
-                    if size >= SAMPLE_BYTES:
-                        break
+        for _hop in range(6):
+            check_url(current, guard)
+            with requests.get(current, stream=True, timeout=(10, 60), allow_redirects=False,
+                              headers={"User-Agent": "oppnadata-kalmar register"}) as resp:
+                if resp.is_redirect:
+                    current = urljoin(current, resp.headers["Location"])
+                    continue
+                if resp.status_code != 200:
+                    fail(f"{url} answered HTTP {resp.status_code}; check the URL")
+                with dest.open("wb") as out:
+                    size = 0
+                    for chunk in resp.iter_content(65536):
+                        out.write(chunk)
+                        size += len(chunk)
+                        if size >= SAMPLE_BYTES:
+                            break
+                return
+        fail(f"{url} redirects more than 5 times; give the final URL")
+    except SourceError as exc:
+        fail(f"{exc} (set OPPNADATA_ALLOW_PRIVATE_HOSTS=true only for a test server on this machine)")
     except requests.RequestException as exc:
         fail(f"could not download {url} ({type(exc).__name__}); check the URL and the network")
 
@@ -112,7 +131,7 @@ def register_command(dataset_id: str, file_: Path | None, url: str | None, organ
         if file_:
             shutil.copyfile(file_, sample)
         else:
-            _download_sample(url, sample)
+            _download_sample(url, sample, settings_or_exit().allow_private_hosts)
             if fmt == "csv":
                 _trim_to_whole_lines(sample)
         canonical = Path(tmp) / "canonical.csv"

@@ -15,8 +15,9 @@ from pipelines.cli import main
 EXPORT = "kommunkod;kommun;antal_badplatser\n0880;Kalmar;12\n0861;Mönsterås;7\n0885;Borgholm;21\n".encode("cp1252")
 
 
-def register(root: Path, *args: str):
-    result = CliRunner().invoke(main, ["register", *args], env={"OPPNADATA_ROOT": str(root)})
+def register(root: Path, *args: str, allow_loopback: bool = False):
+    env = {"OPPNADATA_ROOT": str(root), "OPPNADATA_ALLOW_PRIVATE_HOSTS": "true" if allow_loopback else "false"}
+    result = CliRunner().invoke(main, ["register", *args], env=env)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result
 
@@ -112,10 +113,21 @@ def test_register_refuses_bad_input(project: Path, tmp_path: Path):
 def test_register_from_a_url(project: Path, fixture_server):
     fixture_server.set("/export/badplatser.csv", EXPORT, content_type="text/csv")
     url = fixture_server.url("/export/badplatser.csv")
-    result = register(project, "badplatser-url", "--url", url, "--organization", "kalmar-kommun")
+    result = register(project, "badplatser-url", "--url", url, "--organization", "kalmar-kommun", allow_loopback=True)
     assert result.exit_code == 0, result.output
     added = (project / "catalog.yaml").read_text(encoding="utf-8")
     assert "type: http" in added and f"url: {url}" in added and "format: csv" in added
     schema = json.loads((project / "schemas/badplatser-url.json").read_text(encoding="utf-8"))
     assert [f["type"] for f in schema["fields"]] == ["string", "string", "integer"]
     assert not (project / "datasets/badplatser-url").exists()  # a remote source keeps no steward file
+
+
+def test_register_refuses_a_loopback_url_by_default(project: Path, fixture_server):
+    fixture_server.set("/export/intern.csv", EXPORT, content_type="text/csv")
+    fixture_server.reset_counts()
+    catalog = (project / "catalog.yaml").read_bytes()
+    result = register(project, "intern", "--url", fixture_server.url("/export/intern.csv"), "--organization", "kalmar-kommun")
+    assert result.exit_code == 1
+    assert "OPPNADATA_ALLOW_PRIVATE_HOSTS" in result.output
+    assert fixture_server.count("/export/intern.csv") == 0  # refused before connecting
+    assert (project / "catalog.yaml").read_bytes() == catalog
