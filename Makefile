@@ -3,19 +3,23 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 UV_VERSION := 0.13.9
-UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
 PY := $(VENV)/bin/python
 STATE := .state
 
 .PHONY: env publish test test-reliability portal-up portal-down portal-status portal-reset serve clean
 
-## env: create .venv from uv.lock (installs uv itself from PyPI when missing)
+## env: create .venv from uv.lock; uv itself comes from PyPI into .tools/ (works where system pip is locked)
 env: $(VENV)/.synced
 
-$(VENV)/.synced: pyproject.toml uv.lock
-	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet "uv==$(UV_VERSION)"
-	@$$(command -v uv || echo "$(UV)") sync --frozen --quiet
+$(UV):
+	@python3 -m venv $(TOOLS) || { echo "python3 -m venv failed: install python3-venv (apt-get install python3-venv)"; exit 1; }
+	@$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: pyproject.toml uv.lock $(UV)
+	@$(UV) sync --frozen --quiet
 	@touch $@
 
 ## portal-up: start the local CKAN 2.12 portal (PostgreSQL, Redis, CKAN); idempotent
