@@ -86,3 +86,21 @@ def test_reference_engine_quotes_a_carriage_return_inside_a_field(tmp_path):
     src.write_bytes(b'a;b\n"x\ry";1\n')
     normalize_csv(src, tmp_path / "o.csv", {"fields": []}, engine="reference")
     assert (tmp_path / "o.csv").read_bytes() == b'a,b\n"x\ry",1\n'
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(row, min_size=5, max_size=60), part_bytes=st.integers(min_value=16, max_value=400))
+def test_engines_agree_when_the_file_is_cut_into_many_parts(tmp_path_factory, monkeypatch, rows, part_bytes):
+    # parts are cut only at newlines outside quotes; fields here contain quoted newlines and quotes
+    import pipelines.normalize_polars as engine
+
+    monkeypatch.setattr(engine, "PART_BYTES", part_bytes)
+    monkeypatch.setattr(engine, "CHUNK", 64)
+    tmp = tmp_path_factory.mktemp("parts")
+    src = tmp / "src.csv"
+    write_source(src, rows, "cp1252", ";", "\r\n")
+    ref = normalize_csv(src, tmp / "ref.csv", SCHEMA, engine="reference")
+    fast = normalize_csv(src, tmp / "fast.csv", SCHEMA, engine="fast")
+    assert fast.engine == "polars" and fast.rows == ref.rows
+    assert (tmp / "fast.csv").read_bytes() == (tmp / "ref.csv").read_bytes()
+    assert sorted(p.name for p in tmp.iterdir()) == ["fast.csv", "ref.csv", "src.csv"]  # no parts left behind
