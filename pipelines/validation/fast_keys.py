@@ -1,0 +1,68 @@
+"""unique / primaryKey across batches: the key columns are the only per-row data kept for the whole file.
+
+Every other check looks at one row at a time, so a batch can be dropped once it
+is checked; a duplicate can be anywhere earlier in the file. What is kept is the
+parsed key of each keyed field (exactly what frictionless compares: str() of the
+parsed value, or None), stored as Int64 when the field is integer-like and every
+key in the batch round-trips — 8 bytes a row instead of a string view, and
+hashing ints is several times faster than hashing strings.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+
+class KeyColumns:
+    """Per-field key parts, appended batch by batch, joined once at the end."""
+
+    def __init__(self, types: dict[int, str]) -> None:
+        self.types = types
+        self.parts: dict[int, list[pl.Series]] = {j: [] for j in types}
+
+    def add(self, j: int, key: pl.Series) -> None:
+        if self.types[j] in ("integer", "year"):
+            as_int = key.cast(pl.Int64, strict=False)
+            if as_int.null_count() == key.null_count():  # keys are str(int): equal ints ⇔ equal keys
+                key = as_int
+        self.parts[j].append(key)
+
+    def columns(self) -> dict[int, pl.Series]:
+        out = {}
+        for j, parts in self.parts.items():
+            if any(p.dtype != parts[0].dtype for p in parts):  # some batch did not round-trip: compare as text
+                parts = [p.cast(pl.String) for p in parts]
+            out[j] = pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
+        return out
+
+
+def later_occurrences(key: pl.Series) -> pl.Series:
+    """Rows whose non-null key appeared in an earlier row."""
+    return key.is_not_null() & ~key.is_first_distinct()
+
+
+def previous_rows(errors: pl.DataFrame, keys: dict[int, pl.Series], unique_fields: list[int],
+                  pk_fields: list[int]) -> dict[tuple[int, int], int]:
+    """(field or -1 for the primary key, data index) → data index of the most recent earlier equal key.
+
+    frictionless remembers the last row per value; computed once, only over the
+    keys that actually repeat among the reported errors.
+    """
+    found: dict[tuple[int, int], int] = {}
+    wanted = [(j, errors.filter((pl.col("type") == "unique-error") & (pl.col("field") == j))["idx"]) for j in unique_fields]
+    if pk_fields:
+        wanted.append((-1, errors.filter(pl.col("type") == "primary-key")["idx"]))
+    for j, idx in wanted:
+        if idx.len() == 0:
+            continue
+        cols = [j] if j >= 0 else pk_fields
+        frame = pl.DataFrame({f"k{c}": keys[c] for c in cols}).with_row_index("i")
+        key_cols = [f"k{c}" for c in cols]
+        frame = frame.filter(~pl.all_horizontal(pl.col(key_cols).is_null()))  # all-None keys never match
+        hit = frame.join(frame.filter(pl.col("i").is_in(idx.implode())).select(key_cols).unique(),
+                         on=key_cols, how="semi", nulls_equal=True)
+        hit = hit.sort("i").with_columns(prev=pl.col("i").shift(1).over(key_cols))
+        for i, prev in hit.filter(pl.col("i").is_in(idx.implode())).select("i", "prev").iter_rows():
+            if prev is not None:
+                found[(j, i)] = prev
+    return found
