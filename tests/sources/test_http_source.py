@@ -25,8 +25,10 @@ SECRET = "s3cr3t-Key_1234567890"
 
 @pytest.fixture(autouse=True)
 def debug_logs(caplog):
+    """Every case runs with DEBUG logging (urllib3 logs full URLs there) and must not log the key."""
     caplog.set_level(logging.DEBUG)
-    return caplog
+    yield caplog
+    assert SECRET not in caplog.text
 
 
 def assert_no_secret(caplog, err: Exception | None = None) -> None:
@@ -36,9 +38,19 @@ def assert_no_secret(caplog, err: Exception | None = None) -> None:
 
 
 def run(fixture_server, tmp_path, http, path, *, schema=None, previous=None, env=None, **options):
+    """Collect `path` over http; unless a test says otherwise, with an API key in the query string."""
     options.setdefault("format", "csv")
+    if env is None:
+        env = {"TEST_API_KEY": SECRET}
+        options.setdefault("api_key_env", "TEST_API_KEY")
+        if "api_key_header" not in options:
+            options.setdefault("api_key_param", "key")
     ds = dataset("http", "badplatser", url=fixture_server.url(path), **options)
-    return collect(ds, tmp_path / "work", context(tmp_path, http, schema or BADPLATSER_SCHEMA, previous=previous, env=env))
+    try:
+        return collect(ds, tmp_path / "work", context(tmp_path, http, schema or BADPLATSER_SCHEMA, previous=previous, env=env))
+    except SourceError as err:
+        assert SECRET not in str(err) and SECRET not in str(err.url)
+        raise
 
 
 def work_files(tmp_path) -> list[str]:
@@ -268,3 +280,21 @@ def test_json_records_path_missing_says_where(fixture_server, tmp_path, loopback
     with pytest.raises(SourceError) as err:
         run(fixture_server, tmp_path, loopback_http, "/kommun/evenemang.json", format="json", records_path="data.rows")
     assert err.value.kind == "wrong_content" and "'data.rows'" in str(err.value) and "items" in str(err.value)
+
+
+def test_every_request_carried_the_key_but_no_message_did(fixture_server, tmp_path, loopback_http):
+    fixture_server.script("/keyed/all.csv", [Reply(status=500), Reply(body=CSV_BYTES, content_type="text/csv")])
+    run(fixture_server, tmp_path, loopback_http, "/keyed/all.csv")
+    assert [r.query.get("key") for r in fixture_server.requests("/keyed/all.csv")] == [[SECRET], [SECRET]]
+
+
+def test_key_header_is_not_forwarded_to_another_host(fixture_server, tmp_path, loopback_http):
+    # 127.0.0.1 redirects to "localhost": same server, another host name
+    target = f"http://localhost:{fixture_server.port}/keyed/elsewhere.csv"
+    fixture_server.script("/keyed/jump.csv", [Reply(status=302, headers={"Location": target})])
+    fixture_server.set("/keyed/elsewhere.csv", CSV_BYTES, content_type="text/csv")
+    got = run(fixture_server, tmp_path, loopback_http, "/keyed/jump.csv", env={"K": SECRET}, api_key_env="K",
+              api_key_header="X-Api-Key")
+    assert got.data.rows == 4
+    assert fixture_server.requests("/keyed/jump.csv")[0].headers["X-Api-Key"] == SECRET
+    assert "X-Api-Key" not in fixture_server.requests("/keyed/elsewhere.csv")[0].headers
