@@ -99,8 +99,12 @@ def process_dataset(dataset: Dataset, catalog: Catalog, settings: Settings, publ
     except OSError as exc:
         outcome = publisher.record_failure(dataset, SOURCE_ERROR, f"disk: {exc.strerror or exc}")
     else:
-        report = validate_step(collected, schema, workdir)
-        outcome = publish_step(dataset, publisher, collected, report, schema)
+        try:
+            report = validate_step(collected, schema, workdir)
+        except OSError as exc:  # the reports could not be written (full disk): nothing is published
+            outcome = publisher.record_failure(dataset, SOURCE_ERROR, f"disk: {exc.strerror or exc}")
+        else:
+            outcome = publish_step(dataset, publisher, collected, report, schema)
     return replace(outcome, seconds=round(time.monotonic() - started, 3))
 
 

@@ -1,0 +1,187 @@
+"""Reliability suite bookkeeping: each scenario's result, a CKAN consistency check after it, and one summary line.
+
+Why here and not in each test: the summary's figures must be honest. A
+scenario counts as *survived* only when its test passed and the consistency
+check (tests/reliability/consistency.py) found nothing wrong with any dataset
+it touched; *lost or inconsistent* is what that check finds, not what a test
+claims. The line is printed at the end of every session that ran the suite.
+
+Also collected here for the final secrets scan (test_zz_secrets_scan.py):
+every token the suite uses, every log record emitted while it runs, every
+text (outcome messages, exception texts) the scenarios hand in, and every
+directory (state dirs with run and validation reports) they wrote.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from .consistency import Expectation, check_dataset, sha256_text
+
+
+
+
+@dataclass
+class ScenarioResult:
+    name: str
+    survived: bool
+    datasets: int
+    inconsistent: list[str]
+
+
+@dataclass
+class Ledger:
+    """What the session-finish summary and the secrets scan read."""
+
+    results: list[ScenarioResult] = field(default_factory=list)
+    secrets: set[str] = field(default_factory=set)
+    texts: list[tuple[str, str]] = field(default_factory=list)
+    dirs: list[Path] = field(default_factory=list)
+    prefect_flow_runs: list[str] = field(default_factory=list)
+
+
+LEDGER = Ledger()
+
+
+class _Collect(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            LEDGER.texts.append((f"log {record.name}", self.format(record)))
+        except Exception:  # a record that cannot be formatted is still scanned by its raw parts
+            LEDGER.texts.append((f"log {record.name}", f"{record.msg!r} {record.args!r}"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _capture_logs():
+    """Every log record (DEBUG included: urllib3 logs full URLs) goes to the secrets scan."""
+    handler = _Collect(level=logging.DEBUG)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    names = ["", "urllib3", "ckanapi", "pipelines", "prefect", "httpx"]
+    saved = {}
+    for name in names:
+        logger = logging.getLogger(name)
+        saved[name] = logger.level
+        logger.addHandler(handler)
+        if name in ("urllib3", "pipelines"):
+            logger.setLevel(logging.DEBUG)
+    yield
+    for name in names:
+        logging.getLogger(name).removeHandler(handler)
+        logging.getLogger(name).setLevel(saved[name])
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
+class Scenario:
+    """Handed to a test: say which datasets must end consistent, and hand in texts/dirs to scan."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.portal_url: str | None = None
+        self.portal_token: str | None = None
+        self.expectations: list[Expectation] = []
+
+    def portal(self, url: str, token: str) -> None:
+        self.portal_url, self.portal_token = url, token
+        LEDGER.secrets.add(token)
+
+    def expect(self, dataset_id: str, csv_text: str | bytes | None, rows: int | None = None) -> None:
+        """`dataset_id` must end public with this canonical CSV (the last good version) and `rows` rows."""
+        sha = None if csv_text is None else (
+            sha256_text(csv_text) if isinstance(csv_text, str) else __import__("hashlib").sha256(csv_text).hexdigest())
+        self.expectations.append(Expectation(dataset_id, sha, rows))
+
+    def expect_unpublished(self, dataset_id: str) -> None:
+        """`dataset_id` must not be visible: absent, or private (its first publication never finished)."""
+        self.expectations.append(Expectation(dataset_id, None))
+
+    def text(self, label: str, value: object) -> None:
+        LEDGER.texts.append((f"{self.name}: {label}", str(value)))
+
+    def directory(self, path: Path) -> None:
+        LEDGER.dirs.append(Path(path))
+
+    def check(self) -> list[str]:
+        if not self.expectations:
+            return []
+        assert self.portal_url and self.portal_token, "a scenario with datasets must name its portal"
+        problems = []
+        for exp in self.expectations:
+            try:
+                problems += check_dataset(self.portal_url, self.portal_token, exp)
+            except Exception as exc:  # the portal did not answer: that dataset cannot be shown consistent
+                problems.append(f"{exp.dataset_id}: consistency check failed: {type(exc).__name__}")
+        return problems
+
+
+@pytest.fixture
+def scenario(request):
+    """One reliability scenario: after the test, CKAN is checked and the result recorded for the summary."""
+    sc = Scenario(request.node.name)
+    yield sc
+    problems = sc.check()
+    call = getattr(request.node, "rep_call", None)
+    passed = bool(call and call.passed)
+    bad = {p.split(":", 1)[0] for p in problems}
+    LEDGER.results.append(ScenarioResult(sc.name, passed and not problems, len(sc.expectations), sorted(bad)))
+    if problems:
+        pytest.fail("CKAN left inconsistent after the scenario:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+def summary_line() -> str:
+    run = len(LEDGER.results)
+    survived = sum(r.survived for r in LEDGER.results)
+    lost = sum(len(r.inconsistent) for r in LEDGER.results)
+    checked = sum(r.datasets for r in LEDGER.results)
+    return (f"reliability summary: {run} scenarios run, {survived} survived, "
+            f"{lost} datasets lost or left inconsistent ({checked} dataset states checked)")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if LEDGER.results:
+        terminalreporter.write_sep("=", "reliability")
+        for r in LEDGER.results:
+            if not r.survived:
+                terminalreporter.write_line(f"NOT SURVIVED: {r.name} {r.inconsistent or ''}")
+        terminalreporter.write_line(summary_line())
+
+
+# ---- fixtures shared by the scenarios ------------------------------------------------------------
+
+@pytest.fixture
+def project(tmp_path, ckan_portal, unique_name, scenario):
+    """A throwaway project on the shared portal, in a unique organization; its state dir is scanned for secrets."""
+    from .project import make_project
+
+    proj = make_project(tmp_path / "project", ckan_portal.url, ckan_portal.token, unique_name("rel-org"))
+    scenario.portal(ckan_portal.url, ckan_portal.token)
+    scenario.directory(proj.root)
+    return proj
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """mount(size) -> a directory on a tmpfs of `size` bytes (a real full disk, not a patched write)."""
+    import subprocess
+
+    mounted: list[Path] = []
+
+    def mount(size: int) -> Path:
+        target = tmp_path / f"disk{len(mounted)}"
+        target.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(target)], check=True)
+        mounted.append(target)
+        return target
+
+    yield mount
+    for target in mounted:
+        subprocess.run(["umount", str(target)], check=False)
