@@ -279,9 +279,6 @@ class CanonicalWriter:
         self._plan = [(i, self.converters[n]) for i, n in enumerate(names) if n in self.converters]
         self._writer.writerow(names)
 
-    def row(self, cells: list[str], *, line: int) -> None:
-        self.rows_from(iter((cells,)), lambda: line)
-
     def rows_from(self, rows: Iterable[list[str]], line: Callable[[], int]) -> None:
         """Write many rows; `line()` gives the source line of the current row (for messages).
 
