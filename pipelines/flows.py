@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
@@ -63,17 +63,22 @@ class ProgressListener(Protocol):
     def finished(self, outcome: DatasetOutcome) -> None: ...
 
 
-@dataclass
 class RunContext:
-    """What every dataset task of one run shares: settings, catalog, the CKAN publisher."""
+    """What every dataset task of one run shares: settings, catalog, the CKAN publisher.
 
-    settings: Settings
-    catalog: Catalog
-    client: CountingCKAN
-    publisher: Publisher
-    run_id: str
-    stages: dict[str, str] = field(default_factory=dict)  # dataset id -> stage it is in
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    A plain class on purpose, not a dataclass: Prefect walks dataclass task
+    parameters to find futures, which would copy the whole catalog for every
+    task and trip over `stages` while other threads update it.
+    """
+
+    def __init__(self, settings: Settings, catalog: Catalog, client: CountingCKAN, publisher: Publisher, run_id: str):
+        self.settings = settings
+        self.catalog = catalog
+        self.client = client
+        self.publisher = publisher
+        self.run_id = run_id
+        self.stages: dict[str, str] = {}  # dataset id -> stage it is in
+        self._lock = threading.Lock()
 
     def enter(self, dataset_id: str, stage: str) -> None:
         with self._lock:

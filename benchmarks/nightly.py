@@ -1,0 +1,155 @@
+"""Benchmark: the nightly flow on 200 small datasets, first run and no-change run, against a bare loop.
+
+Why: the promise is that Prefect's orchestration (tasks, retries, artifacts,
+concurrency) costs little on an unchanged night, and that such a night makes
+zero CKAN write calls. The baseline is measured in the same run: a bare Python
+loop making the same CKAN reads and conditional GETs (`process_dataset` for
+every dataset, no Prefect), sequentially and on a thread pool of the same size.
+
+Needs the local portal (`make portal-up`); reads CKAN_URL/CKAN_API_TOKEN from
+the environment or from `portal/stack env`. Everything it creates in CKAN is
+purged at the end.
+
+Example: .venv/bin/python benchmarks/nightly.py --datasets 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def portal_env() -> dict[str, str]:
+    if os.environ.get("CKAN_API_TOKEN"):
+        return {"CKAN_URL": os.environ.get("CKAN_URL", "http://127.0.0.1:5050"), "CKAN_API_TOKEN": os.environ["CKAN_API_TOKEN"]}
+    out = subprocess.run([str(ROOT / "portal" / "stack"), "env"], capture_output=True, text=True, check=True).stdout
+    values = {}
+    for line in out.splitlines():
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return {"CKAN_URL": values["CKAN_URL"], "CKAN_API_TOKEN": values["CKAN_API_TOKEN"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="oppnadata-bench-"))
+    token = uuid.uuid4().hex[:8]
+    os.environ.update(portal_env())
+    os.environ.update(
+        OPPNADATA_ROOT=str(work / "project"),
+        OPPNADATA_STATE_DIR=str(work / "state"),
+        OPPNADATA_ALLOW_PRIVATE_HOSTS="true",
+        OPPNADATA_CONCURRENCY=str(args.concurrency),
+        PREFECT_HOME=str(work / "prefect"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL="WARNING",
+    )
+    os.environ.pop("PREFECT_API_URL", None)
+
+    from tests.flows.project import FlowProject
+    from tests.plugins.fixture_server import FixtureServer
+
+    server = FixtureServer().start()
+    project = FlowProject(root=work / "project", organization=f"bench-{token}")
+    for i in range(args.datasets):
+        path = f"/bench/{token}/{i}.csv"
+        server.set(path, f"id,namn,temperatur\nb{i},Badplats {i},{10 + i % 15}.5\nc{i},Strand {i},18.0\n", content_type="text/csv")
+        project.add_http(f"bench-{token}-{i:03d}", server.url(path))
+    project.write()
+
+    from prefect.testing.utilities import prefect_test_harness
+
+    from pipelines.catalog import load_catalog
+    from pipelines.ckan.client import connect
+    from pipelines.ckan.publisher import Publisher
+    from pipelines.config import load_settings
+    from pipelines.flows import nightly
+    from pipelines.pipeline import process_dataset
+
+    settings = load_settings()
+    catalog = load_catalog(settings.catalog_path)
+
+    def run_nightly():
+        state = nightly(retry_delay_seconds=0, return_state=True)
+        summary = state.result(raise_on_failure=False)
+        if isinstance(summary, Exception):
+            raise SystemExit(f"FAIL: the nightly flow did not finish: {summary!r}")
+        return summary
+    try:
+        with prefect_test_harness(server_startup_timeout=120):
+            print(f"nightly benchmark: {args.datasets} datasets, concurrency {args.concurrency}, CKAN {settings.ckan_url}", flush=True)
+            t = time.perf_counter()
+            first = run_nightly()
+            first_s = time.perf_counter() - t
+            print(f"first run (Prefect):        {first_s:8.2f} s  {first.headline()}  writes={first.write_calls}", flush=True)
+            requests_before = sum(server.count(f"/bench/{token}/{i}.csv") for i in range(args.datasets))
+            t = time.perf_counter()
+            second = run_nightly()
+            second_s = time.perf_counter() - t
+            gets = sum(server.count(f"/bench/{token}/{i}.csv") for i in range(args.datasets)) - requests_before
+            print(f"no-change run (Prefect):    {second_s:8.2f} s  {second.headline()}  writes={second.write_calls}  source GETs={gets}", flush=True)
+
+        def bare(parallel: int) -> tuple[float, int, int]:
+            client = connect(settings)
+            publisher = Publisher(client, catalog, settings)
+            t = time.perf_counter()
+            publisher.sync_organizations()
+            run = lambda ds: process_dataset(ds, catalog, settings, publisher, run_id="bench-bare")  # noqa: E731
+            if parallel == 1:
+                outcomes = [run(ds) for ds in catalog.datasets]
+            else:
+                with ThreadPoolExecutor(parallel) as pool:
+                    outcomes = list(pool.map(run, catalog.datasets))
+            publisher.withdraw_removed()
+            seconds = time.perf_counter() - t
+            unchanged = sum(o.status == "unchanged" for o in outcomes)
+            return seconds, client.write_calls, unchanged
+
+        loop_s, loop_writes, loop_unchanged = bare(1)
+        print(f"baseline bare loop:         {loop_s:8.2f} s  unchanged={loop_unchanged}  writes={loop_writes}", flush=True)
+        pool_s, pool_writes, pool_unchanged = bare(args.concurrency)
+        print(f"baseline bare thread pool:  {pool_s:8.2f} s  unchanged={pool_unchanged}  writes={pool_writes}", flush=True)
+        print(f"CKAN write calls in the no-change run: {second.write_calls} (must be 0)")
+        print(f"ratio no-change Prefect run / bare loop:        {second_s / loop_s:5.2f}x (target <= 2x)")
+        print(f"ratio no-change Prefect run / bare thread pool: {second_s / pool_s:5.2f}x")
+        if second.write_calls != 0:
+            raise SystemExit("FAIL: the no-change run made CKAN write calls")
+    finally:
+        server.stop()
+        purge(settings, catalog, project.organization)
+
+
+def purge(settings, catalog, organization: str) -> None:
+    """Remove everything the benchmark created in CKAN."""
+    import ckanapi
+
+    from pipelines.ckan.client import connect
+
+    client = connect(settings)
+    for ds in catalog.datasets:
+        try:
+            client.call("dataset_purge", {"id": ds.id})
+        except ckanapi.NotFound:
+            pass
+    try:
+        client.call("organization_purge", {"id": organization})
+    except ckanapi.NotFound:
+        pass
+
+
+if __name__ == "__main__":
+    main()
