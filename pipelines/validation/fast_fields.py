@@ -124,13 +124,13 @@ def _parse_fast(field: Any, column: pl.Series, constraints: dict, value_reader: 
         grammar = grammar & (digits <= MAX_EXACT_FLOAT_DIGITS)
         for name in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"):
             if name in constraints and not _floats_exact(name, constraints[name], value_reader):
-                grammar = pl.Series([False] * column.len())
+                grammar = pl.repeat(False, column.len(), eager=True, dtype=pl.Boolean)
         parsed = pl.select(pl.when(grammar).then(column.cast(pl.Float64, strict=False))).to_series()
     elif ftype == "date":
         parsed = pl.select(pl.when(grammar).then(column.str.to_date("%Y-%m-%d", strict=False))).to_series()
     else:  # datetime: constraints compare aware/naive values in Python; keep them there
         if set(constraints) - {"required"}:
-            grammar = pl.Series([False] * column.len())
+            grammar = pl.repeat(False, column.len(), eager=True, dtype=pl.Boolean)
         parsed = pl.select(pl.when(grammar).then(column.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False))).to_series()
     return parsed, grammar & parsed.is_not_null()
 
@@ -171,7 +171,7 @@ def _constraint_fails(ftype: str, name: str, constraint: Any, parsed: pl.Series,
         if ftype == "number":
             allowed = [float(v) for v in allowed]
         if ftype == "boolean":
-            return ~parsed.is_in([bool(v) for v in allowed]) if allowed else pl.Series([True] * parsed.len())
+            return ~parsed.is_in([bool(v) for v in allowed]) if allowed else pl.repeat(True, parsed.len(), eager=True, dtype=pl.Boolean)
         return (~parsed.is_in(allowed)).fill_null(False) if allowed else parsed.is_not_null()
     bound = _bound(ftype, name, constraint, value_reader)
     op = BOUNDS[name]
@@ -198,7 +198,7 @@ def _pattern_fails(pattern: str, values: pl.Series) -> pl.Series:
         fails = values.is_in(bad)
     if has_newline.any():  # Python's $ also matches before a final newline
         idx = has_newline.arg_true()
-        fixed = pl.Series([not compiled.match(v) for v in values.filter(has_newline).to_list()])
+        fixed = pl.Series([not compiled.match(v) for v in values.filter(has_newline).to_list()], dtype=pl.Boolean)
         fails = fails.scatter(idx, fixed)
     return fails.fill_null(False) & values.is_not_null()
 
