@@ -8,16 +8,38 @@ writer in `normalize` only sees plain rows.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Iterator
 
 from .normalize import NormalizeResult, normalize_rows
 from .sources.base import SourceError
 
+# An XLSX file is a zip: a few hundred kB can unpack to gigabytes (a "zip bomb"). The download size
+# limit cannot see that, so the declared unpacked size is checked before anything is unpacked.
+# zipfile never inflates a member past its declared size (a lying header ends in a CRC error).
+MAX_UNPACKED_BYTES = 512 * 1024**2
+
+
+def check_unpacked_size(path: Path, source: str, limit: int = MAX_UNPACKED_BYTES) -> None:
+    """Refuse a workbook whose members unpack to more than `limit` bytes, before unpacking any."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a readable zip: openpyxl reports it as a broken workbook
+    if total > limit:
+        raise SourceError(
+            "too_large",
+            f"{source}: the workbook unpacks to {total} bytes, more than the limit of {limit} bytes "
+            "(a zip bomb, or an export too large for XLSX: ask for CSV)",
+        )
+
 
 def _open_sheet(path: Path, sheet: str | int | None, source: str):
     import openpyxl  # imported here: only Excel sources pay for it
 
+    check_unpacked_size(path, source)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -49,6 +71,8 @@ def iter_sheet_rows(path: Path, *, sheet: str | int | None = None, header_row: i
     try:
         ws.reset_dimensions()  # ignore the stored "used range": it is often wrong
         yield from ws.iter_rows(min_row=header_row, values_only=True)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:  # a member that lies about its size or is corrupt
+        raise SourceError("decode_error", f"{source}: the workbook is damaged ({exc}); save it as .xlsx again") from None
     finally:
         wb.close()
 

@@ -15,6 +15,7 @@ directory (state dirs with run and validation reports) they wrote.
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,33 @@ class _Collect(logging.Handler):
             LEDGER.texts.append((f"log {record.name}", self.format(record)))
         except Exception:  # a record that cannot be formatted is still scanned by its raw parts
             LEDGER.texts.append((f"log {record.name}", f"{record.msg!r} {record.args!r}"))
+
+
+# A safety net, not the behaviour under test: while this suite runs, a connection to any address but
+# loopback is blocked and remembered (an audit hook sees every socket.connect), so a refusal test whose
+# guard were broken could never reach a private or public host. test_zz_secrets_scan asserts none was tried.
+NETWORK = {"on": False, "blocked": []}
+
+
+def _loopback_only(event: str, args: tuple) -> None:
+    if event != "socket.connect" or not NETWORK["on"]:
+        return
+    address = args[1]
+    if isinstance(address, tuple) and address and isinstance(address[0], str):
+        host = address[0].split("%", 1)[0]
+        if not (host.startswith("127.") or host in ("::1", "localhost") or host.startswith("::ffff:127.")):
+            NETWORK["blocked"].append(host)
+            raise ConnectionRefusedError(f"reliability suite: connection to {host} blocked (loopback only)")
+
+
+sys.addaudithook(_loopback_only)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _loopback_guard():
+    NETWORK["on"] = True
+    yield
+    NETWORK["on"] = False
 
 
 @pytest.fixture(scope="session", autouse=True)
