@@ -213,3 +213,43 @@ def small_disk(tmp_path):
     yield mount
     for target in mounted:
         subprocess.run(["umount", str(target)], check=False)
+
+
+@pytest.fixture(scope="session")
+def fault_stack(ckan_portal):
+    """The second portal stack (see fault_stack.py), started once for the session and removed afterwards."""
+    from .fault_stack import FaultStack
+
+    stack = FaultStack()
+    try:
+        stack.up()
+        LEDGER.secrets.add(stack.token)
+        LEDGER.dirs.append(stack.state / "logs")
+        yield stack
+    finally:
+        stack.destroy()
+
+
+@pytest.fixture
+def healthy_stack(fault_stack):
+    """The second stack, brought back up if an earlier scenario left a service down."""
+    fault_stack.up()
+    return fault_stack
+
+
+@pytest.fixture
+def fault_proxy(healthy_stack):
+    from .proxy import FaultProxy
+
+    proxy = FaultProxy(healthy_stack.url)
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture(scope="session")
+def reliability_prefect():
+    """Prefect's test harness (a real API server), for scenarios that run the nightly flow."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
