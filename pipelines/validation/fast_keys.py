@@ -37,8 +37,21 @@ class KeyColumns:
 
 
 def later_occurrences(key: pl.Series) -> pl.Series:
-    """Rows whose non-null key appeared in an earlier row."""
-    return key.is_not_null() & ~key.is_first_distinct()
+    """Rows whose non-null key appeared in an earlier row.
+
+    A hash set of every key (polars' is_first_distinct) costs about 35 MiB per
+    million Int64 keys; sorting a copy costs a quarter of that and in good data
+    finds no repeated value at all. Only the rows holding a repeated value are
+    then looked at in file order.
+    """
+    ordered = key.drop_nulls().sort()
+    repeated = ordered.filter(ordered == ordered.shift(1)).unique()
+    del ordered
+    later = pl.repeat(False, key.len(), eager=True, dtype=pl.Boolean)
+    if repeated.len() == 0:
+        return later
+    rows = key.is_in(repeated.implode()).fill_null(False).arg_true()
+    return later.scatter(rows.filter(~key.gather(rows).is_first_distinct()), True)
 
 
 def previous_rows(errors: pl.DataFrame, keys: dict[int, pl.Series], unique_fields: list[int],
@@ -46,7 +59,8 @@ def previous_rows(errors: pl.DataFrame, keys: dict[int, pl.Series], unique_field
     """(field or -1 for the primary key, data index) → data index of the most recent earlier equal key.
 
     frictionless remembers the last row per value; computed once, only over the
-    keys that actually repeat among the reported errors.
+    rows whose key is one of the reported errors' keys — found with a hash set of
+    those few values per key column, so no whole-file frame is built.
     """
     found: dict[tuple[int, int], int] = {}
     wanted = [(j, errors.filter((pl.col("type") == "unique-error") & (pl.col("field") == j))["idx"]) for j in unique_fields]
@@ -56,13 +70,21 @@ def previous_rows(errors: pl.DataFrame, keys: dict[int, pl.Series], unique_field
         if idx.len() == 0:
             continue
         cols = [j] if j >= 0 else pk_fields
-        frame = pl.DataFrame({f"k{c}": keys[c] for c in cols}).with_row_index("i")
+        candidate = pl.repeat(True, keys[cols[0]].len(), eager=True, dtype=pl.Boolean)
+        for c in cols:  # equal keys are equal in every column: a superset of the matching rows
+            values = keys[c].gather(idx)
+            hit = keys[c].is_in(values.drop_nulls().implode()).fill_null(False)
+            if values.null_count():
+                hit = hit | keys[c].is_null()
+            candidate = candidate & hit
+        rows = candidate.arg_true()
         key_cols = [f"k{c}" for c in cols]
+        frame = pl.DataFrame({"i": rows, **{f"k{c}": keys[c].gather(rows) for c in cols}})
         frame = frame.filter(~pl.all_horizontal(pl.col(key_cols).is_null()))  # all-None keys never match
-        hit = frame.join(frame.filter(pl.col("i").is_in(idx.implode())).select(key_cols).unique(),
-                         on=key_cols, how="semi", nulls_equal=True)
-        hit = hit.sort("i").with_columns(prev=pl.col("i").shift(1).over(key_cols))
-        for i, prev in hit.filter(pl.col("i").is_in(idx.implode())).select("i", "prev").iter_rows():
+        frame = frame.join(frame.filter(pl.col("i").is_in(idx.implode())).select(key_cols).unique(),
+                           on=key_cols, how="semi", nulls_equal=True)
+        frame = frame.sort("i").with_columns(prev=pl.col("i").shift(1).over(key_cols))
+        for i, prev in frame.filter(pl.col("i").is_in(idx.implode())).select("i", "prev").iter_rows():
             if prev is not None:
                 found[(j, i)] = prev
     return found
