@@ -6,7 +6,7 @@ its line and the allowed names — not be silently ignored.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from ..model import Dataset
 from .base import SourceError
@@ -19,8 +19,21 @@ def where(dataset: Dataset) -> str:
     return f"dataset {dataset.id!r}" + (f" (catalog.yaml line {dataset.line})" if dataset.line else "")
 
 
+def thaw(value: Any) -> Any:
+    """Plain dicts and lists from the catalog's frozen mappings and tuples.
+
+    The catalog freezes every entry (MappingProxyType, tuples) so no stage can
+    change it; source modules and JSON request bodies want plain JSON shapes.
+    """
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [thaw(v) for v in value]
+    return value
+
+
 def check_options(dataset: Dataset, *, allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str, Any]:
-    opts = dict(dataset.source.options)
+    opts = thaw(dataset.source.options)
     allowed = tuple(allowed)
     unknown = sorted(set(opts) - set(allowed))
     if unknown:

@@ -96,6 +96,7 @@ class FixtureServer:
     def __init__(self, root: Path = FIXTURES):
         self.root = root
         self._routes: dict[str, _Route] = {}
+        self._prefix_routes: dict[str, _Route] = {}
         self._log: list[Recorded] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -136,6 +137,16 @@ class FixtureServer:
         with self._lock:
             self._routes[path] = _Route(fn=fn)
 
+    def handle_prefix(self, prefix: str, fn: Callable[[Recorded], Reply]) -> None:
+        """Answer every path starting with `prefix` (after exact routes), e.g. a whole API host."""
+        with self._lock:
+            self._prefix_routes[prefix] = _Route(fn=fn)
+
+    def paths_under(self, prefix: str) -> list[str]:
+        """The distinct paths requested under `prefix`, in the order first seen."""
+        with self._lock:
+            return list(dict.fromkeys(r.path for r in self._log if r.path.startswith(prefix)))
+
     def remove(self, path: str) -> None:
         with self._lock:
             self._routes.pop(path, None)
@@ -163,6 +174,8 @@ class FixtureServer:
         with self._lock:
             route = self._routes.get(f"{req.path}?{req.raw_query}") if req.raw_query else None
             route = route or self._routes.get(req.path)
+            if route is None:
+                route = next((r for p, r in self._prefix_routes.items() if req.path.startswith(p)), None)
             if route is not None:
                 reply = route.next(req)
                 if reply.conditional and "Last-Modified" not in reply.headers:
