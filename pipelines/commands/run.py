@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -71,7 +72,7 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> 
     from ..reporting.console import summary_table
     from ..run_report import RunSummary
 
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 160)  # logs and CI get a readable table
     columns = (TextColumn("[bold]nightly[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
     with Progress(*columns, console=console, transient=False) as progress:
         state = nightly(

@@ -18,17 +18,22 @@ STATUS_STYLES = {
 }
 
 
+MESSAGE_CHARS = 160  # the full message is in the JSON run report and the Prefect artifacts
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MESSAGE_CHARS else text[: MESSAGE_CHARS - 1] + "…"
+
+
 def summary_table(summary: RunSummary) -> Table:
+    """Identifiers never wrap (they are what people copy); the message takes the remaining width."""
     table = Table(title=escape(f"Nightly publication — {summary.headline()}"), title_justify="left")
-    for name, justify in (
-        ("Dataset", "left"),
-        ("Organization", "left"),
-        ("Status", "left"),
-        ("Rows", "right"),
-        ("Seconds", "right"),
-        ("Message", "left"),
-    ):
-        table.add_column(name, justify=justify, overflow="fold")
+    table.add_column("Dataset", no_wrap=True)
+    table.add_column("Organization", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Rows", justify="right", no_wrap=True)
+    table.add_column("Seconds", justify="right", no_wrap=True)
+    table.add_column("Message", overflow="fold", ratio=1, min_width=20)
     for row in summary_rows(summary):
         style = STATUS_STYLES.get(row["status"], "")
         table.add_row(
@@ -37,6 +42,6 @@ def summary_table(summary: RunSummary) -> Table:
             f"[{style}]{row['status']}[/]" if style else row["status"],
             "" if row["rows"] is None else str(row["rows"]),
             f"{row['seconds']:.1f}",
-            escape(row["message"]),
+            escape(_short(row["message"])),
         )
     return table
