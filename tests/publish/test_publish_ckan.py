@@ -150,14 +150,14 @@ class _Killed(BaseException):
     """Stands for the process dying: not an Exception, so no handler in the pipeline catches it."""
 
 
+def _die(*args, **kwargs):
+    raise _Killed()
+
+
 def test_interrupted_between_upload_and_datastore_load_converges(project, ckan_portal, monkeypatch):
     project.run()
     project.write_data(CSV_V1 + "0881,Nybro,9,0.5,2024-06-04\n")
-
-    def die(*args, **kwargs):
-        raise _Killed()
-
-    monkeypatch.setattr(datastore, "load", die)
+    monkeypatch.setattr(datastore, "load", _die)
     with pytest.raises(_Killed):
         project.run()
     monkeypatch.undo()
@@ -178,10 +178,7 @@ def test_interrupted_between_upload_and_datastore_load_converges(project, ckan_p
 
 
 def test_new_dataset_is_private_until_its_data_is_in_place(project, ckan_portal, monkeypatch):
-    def die(*args, **kwargs):
-        raise _Killed()
-
-    monkeypatch.setattr(datastore, "load", die)
+    monkeypatch.setattr(datastore, "load", _die)
     with pytest.raises(_Killed):
         project.run()
     monkeypatch.undo()
