@@ -39,10 +39,10 @@ class KeyColumns:
 def later_occurrences(key: pl.Series) -> pl.Series:
     """Rows whose non-null key appeared in an earlier row.
 
-    A hash set of every key (polars' is_first_distinct) costs about 35 MiB per
-    million Int64 keys; sorting a copy costs a quarter of that and in good data
-    finds no repeated value at all. Only the rows holding a repeated value are
-    then looked at in file order.
+    A hash set of every key (polars' is_first_distinct) was the largest single
+    allocation after the batches; sorting a copy of the keys needs only the copy,
+    and in good data finds no repeated value at all. Only the rows holding a
+    repeated value are then looked at in file order.
     """
     ordered = key.drop_nulls().sort()
     repeated = ordered.filter(ordered == ordered.shift(1)).unique()
