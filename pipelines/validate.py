@@ -49,5 +49,34 @@ def validate_table(
     if use_fast:
         from .validation.fast_engine import validate_fast
 
-        return validate_fast(csv_path, descriptor, limit_errors=limit_errors)
-    return validate_with_frictionless(csv_path, descriptor, limit_errors=limit_errors)
+        report = validate_fast(csv_path, descriptor, limit_errors=limit_errors)
+    else:
+        report = validate_with_frictionless(csv_path, descriptor, limit_errors=limit_errors)
+    nul = _nul_error(csv_path)
+    if nul is None:
+        return report
+    return build_report(
+        engine=report.engine, rows=report.rows, fields=report.fields, errors=[nul, *report.errors],
+        limit_errors=limit_errors, truncated=report.truncated, seconds=time.perf_counter() - started,
+        fallback_reason=report.fallback_reason,
+    )
+
+
+def _nul_error(csv_path: Path) -> ValidationError | None:
+    """A NUL character, located by line. Why: both engines accept it in a text cell, but the
+    DataStore (PostgreSQL text) cannot store it, so the publication would fail half-way."""
+    line = 1
+    try:
+        with open(csv_path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                at = chunk.find(b"\x00")
+                if at >= 0:
+                    line += chunk.count(b"\n", 0, at)
+                    return ValidationError(
+                        "nul-character",
+                        f"line {line} holds a NUL character (U+0000), which cannot be stored; remove it from the source",
+                    )
+                line += chunk.count(b"\n")
+    except OSError:
+        return None  # a missing file is reported by the engine
+    return None

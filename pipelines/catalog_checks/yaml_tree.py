@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .problems import Problem
 
@@ -69,6 +70,14 @@ def load_tree(path: Path, display: str) -> tuple[Any, list[Problem]]:
             Problem(display, mark.line + 1, mark.column + 1, f"duplicate key {key!r} in the same mapping",
                     "keep one of them: YAML mappings cannot repeat a key", "yaml-duplicate-key")
         ]
+    except ReaderError as exc:  # a control character (NUL, ESC, ...) YAML does not allow anywhere
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        return None, [Problem(display, line, column, f"character U+{exc.character:04X} is not allowed in YAML",
+                              "remove the control character (often pasted from another program)", "yaml-character")]
+    except RecursionError:
+        return None, [Problem(display, 1, 1, "the document nests too deeply to be read",
+                              "catalog.yaml needs only a few levels of nesting; check the brackets", "yaml-syntax")]
     except MarkedYAMLError as exc:
         # An unclosed quote or bracket is only noticed at the end of the file; where the
         # construct *started* (context_mark) is where the steward has to look.
@@ -83,7 +92,30 @@ def load_tree(path: Path, display: str) -> tuple[Any, list[Problem]]:
         ]
     if tree is None:
         return None, [Problem(display, 1, 1, "file is empty", "start from the committed catalog.yaml", "yaml-empty")]
+    alias = _first_alias(text)
+    if alias is not None:
+        return None, [alias_problem(display, alias)]
     return tree, []
+
+
+def _first_alias(text: str) -> Any:
+    """The start mark of the first alias (*name), or None.
+
+    Why refused: aliases are expanded when the tree is copied and checked, so a few
+    lines of nested aliases (a "billion laughs" document) grow into billions of
+    nodes and hang the run. Stewards write values out; nothing in catalog.yaml needs them.
+    """
+    from ruamel.yaml.events import AliasEvent
+
+    for event in round_trip_yaml().parse(text):
+        if isinstance(event, AliasEvent):
+            return event.start_mark
+    return None
+
+
+def alias_problem(display: str, mark: Any) -> Problem:
+    return Problem(display, mark.line + 1, mark.column + 1, "YAML aliases (*name) are not allowed in catalog.yaml",
+                   "write the value out instead of referring to an anchor (&name)", "yaml-alias")
 
 
 def to_plain(node: Any) -> Any:
