@@ -99,13 +99,8 @@ def check_column(field: Any, column: pl.Series, *, need_key: bool) -> ColumnResu
 
 
 def _errors(mask: pl.Series, error_type: str, sub: int, constraint: str | None) -> pl.DataFrame:
-    idx = mask.arg_true().cast(pl.UInt32)
-    return pl.DataFrame(
-        {"idx": idx, "type": pl.repeat(error_type, idx.len(), eager=True, dtype=pl.String),
-         "sub": pl.repeat(sub, idx.len(), eager=True, dtype=pl.Int32),
-         "constraint": pl.repeat(constraint, idx.len(), eager=True, dtype=pl.String)},
-        schema=ERROR_SCHEMA,
-    )
+    return pl.DataFrame({"idx": mask.arg_true().cast(pl.UInt32)}).with_columns(
+        type=pl.lit(error_type, pl.String), sub=pl.lit(sub, pl.Int32), constraint=pl.lit(constraint, pl.String))
 
 
 def _parse_fast(field: Any, column: pl.Series, constraints: dict, value_reader: Any) -> tuple[pl.Series, pl.Series]:
@@ -120,8 +115,7 @@ def _parse_fast(field: Any, column: pl.Series, constraints: dict, value_reader: 
     if ftype in ("integer", "year"):
         parsed = pl.select(pl.when(grammar).then(column.cast(pl.Int64, strict=False))).to_series()
     elif ftype == "number":
-        digits = column.str.count_matches(r"[0-9]").fill_null(0)
-        grammar = grammar & (digits <= MAX_EXACT_FLOAT_DIGITS)
+        grammar = grammar & _few_digits(column)
         for name in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"):
             if name in constraints and not _floats_exact(name, constraints[name], value_reader):
                 grammar = pl.repeat(False, column.len(), eager=True, dtype=pl.Boolean)
@@ -133,6 +127,16 @@ def _parse_fast(field: Any, column: pl.Series, constraints: dict, value_reader: 
             grammar = pl.repeat(False, column.len(), eager=True, dtype=pl.Boolean)
         parsed = pl.select(pl.when(grammar).then(column.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False))).to_series()
     return parsed, grammar & parsed.is_not_null()
+
+
+def _few_digits(column: pl.Series) -> pl.Series:
+    """At most MAX_EXACT_FLOAT_DIGITS digits; digits are counted only in the rare longer cells."""
+    long = (column.str.len_bytes() > MAX_EXACT_FLOAT_DIGITS).fill_null(False)
+    few = ~long
+    if long.any():
+        digits = column.filter(long).str.count_matches(r"[0-9]").fill_null(0)
+        few = few.scatter(long.arg_true(), digits <= MAX_EXACT_FLOAT_DIGITS)
+    return few
 
 
 def _floats_exact(name: str, constraint: Any, value_reader: Any) -> bool:
