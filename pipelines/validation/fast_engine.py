@@ -74,7 +74,8 @@ def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: in
         extra_records.update({rows + i: text for i, text in batch.extra_records.items()})
         blank_idx = blank.arg_true().cast(pl.UInt32) + rows
         blanks.append(blank_idx)
-        settled += blank_idx.len() + sum(f.filter(~pl.col("idx").is_in(blank_idx.implode())).height for f in batch_frames)
+        if limit_errors:
+            settled += blank_idx.len() + sum(f.filter(~pl.col("idx").is_in(blank_idx.implode())).height for f in batch_frames)
         frames.extend(batch_frames)
         rows += batch.cells.height
         del batch
@@ -136,8 +137,11 @@ def _check_batch(batch: CsvBatch, fields: list, key_store: KeyColumns, *,
     counts = batch.counts
     frames: list[pl.DataFrame] = []
     blank = pl.repeat(True, batch.cells.height, eager=True, dtype=pl.Boolean)
+    short = bool((counts < n).any())
     for j, field in enumerate(fields):
-        column = pl.select(pl.when(counts > j).then(batch.cells.get_column(f"c{j}"))).to_series()
+        column = batch.cells.get_column(f"c{j}")
+        if short:  # polars fills absent cells with "": make them null, as frictionless has no cell there
+            column = pl.select(pl.when(counts > j).then(column)).to_series()
         result = check_column(field, column, need_key=j in key_store.types)
         blank = blank & result.blank
         if result.key is not None:

@@ -99,6 +99,8 @@ def check_column(field: Any, column: pl.Series, *, need_key: bool) -> ColumnResu
 
 
 def _errors(mask: pl.Series, error_type: str, sub: int, constraint: str | None) -> pl.DataFrame:
+    if not mask.any():  # the usual case; skips building a frame per check
+        return pl.DataFrame(schema=ERROR_SCHEMA)
     return pl.DataFrame({"idx": mask.arg_true().cast(pl.UInt32)}).with_columns(
         type=pl.lit(error_type, pl.String), sub=pl.lit(sub, pl.Int32), constraint=pl.lit(constraint, pl.String))
 
