@@ -71,7 +71,10 @@ def test_unsupported_schema_falls_back_with_reason(tmp_path):
 
 
 def test_auto_uses_fast_only_for_big_files(tmp_path, monkeypatch):
+    from pipelines.validation import engine_choice
+
     monkeypatch.delenv("OPPNADATA_VALIDATION_ENGINE", raising=False)
+    monkeypatch.setattr(engine_choice, "AUTO_FAST_MIN_BYTES", 1_000_000)  # the real threshold (32 MB) is too big for a unit test
     small = tmp_path / "small.csv"
     small.write_text("kod,namn,antal\n1,a,1\n", encoding="utf-8")
     assert validate_table(small, SCHEMA).engine == "frictionless"
