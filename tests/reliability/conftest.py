@@ -252,4 +252,30 @@ def reliability_prefect():
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
+        LEDGER.prefect_flow_runs.append("harness")
         yield
+
+
+def prefect_texts() -> str:
+    """Every artifact, log line and flow-run state message the harness holds, as one text (for the scan)."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    async def read() -> str:
+        parts = []
+        async with get_client() as client:
+            for artifact in await client.read_artifacts():
+                parts.append(f"{artifact.key} {artifact.description} {artifact.data}")
+            offset = 0
+            while True:
+                logs = await client.read_logs(offset=offset, limit=200)
+                parts += [log.message for log in logs]
+                offset += len(logs)
+                if len(logs) < 200:
+                    break
+            for run in await client.read_flow_runs():
+                parts.append(f"{run.name} {run.parameters} {run.state.message if run.state else ''}")
+        return "\n".join(parts)
+
+    return asyncio.run(read())

@@ -97,8 +97,34 @@ class FaultStack:
 
     def restart_postgres(self) -> None:
         """`pg_ctl restart -m fast`: every open connection is cut, the server comes back with the same options."""
+        # -l and no pipes: the new postmaster inherits pg_ctl's stdout, and a pipe would never reach EOF.
         subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(self.state / "pg"),
-                        "-m", "fast", "-w", "-t", "60", "restart"], check=True, capture_output=True, timeout=90)
+                        "-l", str(self.state / "logs" / "postgresql.log"), "-m", "fast", "-w", "-t", "60", "restart"],
+                       check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=90)
+
+    def start_ckan_with(self, setting: str, value: str) -> None:
+        """Restart CKAN with one ckan.ini setting changed (a copy of the rendered ini; `up()` restores the normal one)."""
+        ini = self.state / "ckan.ini"
+        lines = [f"{setting} = {value}" if line.split("=", 1)[0].strip() == setting else line
+                 for line in ini.read_text().splitlines()]
+        changed = self.state / "ckan-changed.ini"
+        changed.write_text("\n".join(lines) + "\n")
+        changed.chmod(0o600)
+        self.kill_ckan()
+        (self.state / "run" / "ckan.pid").unlink(missing_ok=True)
+        venv = Path(self.env["PORTAL_VENV"])
+        subprocess.run(
+            [str(venv / "bin" / "gunicorn"), "--no-control-socket", "--daemon", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", "1", "--timeout", "300", "--pid", str(self.state / "run" / "ckan.pid"),
+             "--pythonpath", str(ROOT / "portal"), "--error-logfile", str(self.state / "logs" / "ckan.log"),
+             "wsgi:application"],
+            env={**self.env, "CKAN_INI": str(changed)}, check=True, cwd=ROOT, timeout=60,
+        )
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not self.ckan_answers():
+            time.sleep(0.25)
+        assert self.ckan_answers(), "CKAN did not come back with the changed setting"
 
     def ckan_answers(self) -> bool:
         import requests

@@ -11,6 +11,7 @@ Each scenario ends with the consistency check of conftest.py.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def _write_http_catalog(root: Path, org: str, sources: dict[str, str]) -> None:
     (root / "schemas").mkdir(parents=True, exist_ok=True)
     for dataset_id, url in sources.items():
         (root / "schemas" / f"{dataset_id}.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
-        doc["datasets"].append({**template, "id": dataset_id, "organization": org, "schema": f"schemas/{dataset_id}.json",
+        doc["datasets"].append({**copy.deepcopy(template), "id": dataset_id, "organization": org, "schema": f"schemas/{dataset_id}.json",
                                 "title": f"Badplatser {dataset_id}", "source": {"type": "http", "url": url, "format": "csv"}})
     with (root / "catalog.yaml").open("w", encoding="utf-8") as fh:
         YAML().dump(doc, fh)
@@ -138,8 +139,10 @@ def test_postgresql_restarted_during_a_run(fault_stack, fault_proxy, unique_name
     trigger = fault_proxy.arm(lambda path, body: action_is("datastore_upsert")(path, body) and next(upserts) == 2,
                               stack.restart_postgres)
     pid_before = stack.ckan_pids()[0]
+    postmaster = lambda: (stack.state / "pg" / "postmaster.pid").read_text().split()[0]  # noqa: E731
+    pg_before = postmaster()
     first = proj.run()
-    assert trigger.fired.is_set()
+    assert trigger.fired.is_set() and postmaster() != pg_before, "PostgreSQL was not restarted"
     for out in first.values():
         scenario.text("outcome", out)
         assert out.status in ("published", "publish_error"), out
