@@ -331,12 +331,17 @@ class Publisher:
         )
 
     def withdraw_removed(self) -> list[DatasetOutcome]:
-        """Withdraw datasets of the catalog's organizations that catalog.yaml no longer lists."""
+        """Withdraw datasets this pipeline published that catalog.yaml no longer lists.
+
+        Only datasets carrying our `kalmar_source_type` extra are ours: a dataset an
+        editor made by hand in the portal is never touched.
+        """
         listed = {d.id for d in self.catalog.datasets}
         outcomes = []
         for org in self.catalog.organizations:
             for pkg in self._org_packages(org.id):
-                if pkg["name"] not in listed and pkg.get("state") == "active":
+                managed = "kalmar_source_type" in mapping.extras_dict(pkg.get("extras", []))
+                if managed and pkg["name"] not in listed and pkg.get("state") == "active":
                     outcomes.append(self.withdraw(pkg["name"], org.id, "removed from catalog.yaml"))
         return outcomes
 

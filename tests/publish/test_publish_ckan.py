@@ -136,14 +136,18 @@ def test_withdrawal_makes_the_dataset_private_and_invisible_to_anonymous_search(
     assert ckan_portal.api().action.package_show(id=project.dataset.id)["state"] == "active"
 
 
-def test_removed_from_catalog_is_withdrawn(project, ckan_portal):
+def test_removed_from_catalog_is_withdrawn_and_hand_made_datasets_are_left_alone(project, ckan_portal, unique_name):
     from dataclasses import replace
 
     project.run()
+    by_hand = ckan_portal.api().action.package_create(
+        name=unique_name("handgjord"), title="Gjord för hand i portalen", owner_org=project.dataset.organization
+    )
     publisher = Publisher(project.client(), replace(project.catalog, datasets=()), project.settings)
     outcomes = publisher.withdraw_removed()
     assert [(o.dataset_id, o.status) for o in outcomes] == [(project.dataset.id, WITHDRAWN)]
     assert ckan_portal.api().action.package_show(id=project.dataset.id)["private"] is True
+    assert ckan_portal.api().action.package_show(id=by_hand["id"])["private"] is False
 
 
 class _Killed(BaseException):
