@@ -171,7 +171,11 @@ def dataset_task(dataset: Dataset, run: RunContext, collect_retries: int, retry_
         outcome = record_failure_task(publisher, dataset, SOURCE_ERROR, f"disk: {exc.strerror or exc}")
     else:
         run.enter(dataset.id, "validate")
-        report = validate_task.with_options(task_run_name=f"validate-{dataset.id}")(collected, schema, workdir)
+        try:
+            report = validate_task.with_options(task_run_name=f"validate-{dataset.id}")(collected, schema, workdir)
+        except OSError as exc:  # the work directory is full: the data was never judged, so not "invalid"
+            outcome = record_failure_task(publisher, dataset, SOURCE_ERROR, f"disk: {exc.strerror or exc}")
+            return replace(outcome, seconds=round(time.monotonic() - started, 3))
         run.enter(dataset.id, "publish")
         outcome = publish_task.with_options(task_run_name=f"publish-{dataset.id}")(
             dataset, publisher, collected, report, schema

@@ -123,3 +123,29 @@ def test_full_disk_after_the_data_fits_but_the_report_does_not(project, small_di
     assert outcome.status == "source_error", outcome.message
     assert "disk" in outcome.message and "No space left on device" in outcome.message
     scenario.expect(ds.id, csv_version(1), rows=3)
+
+
+def test_full_disk_during_validation_in_the_prefect_tasks_is_a_disk_error(
+    project, small_disk, unique_name, scenario, reliability_prefect
+):
+    """The same full disk as above, through the nightly flow's dataset task (Prefect tasks, real harness):
+    the data was never judged, so it is a disk error, not "invalid"."""
+    from pipelines.ckan.client import CountingCKAN
+    from pipelines.ckan.publisher import Publisher
+    from pipelines.flows import RunContext, run_datasets
+
+    ds = project.add_file(unique_name("disk-flow"), csv_version(1))
+    assert project.run()[ds.id].status == "published"
+    data = _big_csv(5, 700)
+    project.write_file(ds.id, data)
+    disk = small_disk(48 * 1024)
+    pages = -(-len(data.encode()) // 4096)
+    (disk / "filler").write_bytes(b"\0" * (48 * 1024 - pages * 4096))
+    settings = project.with_settings(state_dir=disk)
+    client = CountingCKAN(settings.ckan_url, settings.ckan_api_token.reveal())
+    run = RunContext(settings, project.catalog, client, Publisher(client, project.catalog, settings), "flow-disk")
+    [outcome] = run_datasets(run, [ds], collect_retries=0, retry_delay_seconds=0)
+    scenario.text("outcome", outcome)
+    assert outcome.status == "source_error", outcome.message
+    assert "disk" in outcome.message and "No space left on device" in outcome.message
+    scenario.expect(ds.id, csv_version(1), rows=3)
