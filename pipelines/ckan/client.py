@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from typing import Any, BinaryIO, Mapping
+from urllib.parse import urlsplit
 
 import ckanapi
 import requests
@@ -41,8 +42,21 @@ class CountingCKAN:
         url = path_or_url if path_or_url.startswith(("http://", "https://")) else f"{self.url}{path_or_url}"
         with self._lock:
             self.calls[f"http_{method.lower()}"] = self.calls.get(f"http_{method.lower()}", 0) + 1
-        headers = {"Authorization": self._token} if self._token and url.startswith(self.url) else {}
+        headers = {"Authorization": self._token} if self._token and self._is_portal(url) else {}
         return requests.request(method, url, headers=headers, stream=stream, timeout=timeout, allow_redirects=True)
+
+    def _is_portal(self, url: str) -> bool:
+        """Is `url` on this portal? Same scheme, host and port, under its path.
+
+        A plain string prefix is not enough: with CKAN at http://127.0.0.1:5050,
+        "http://127.0.0.1:50500/x" or "http://127.0.0.1:5050.example.org/x"
+        (a resource URL anyone can set) would receive the token.
+        """
+        own, other = urlsplit(self.url), urlsplit(url)
+        if (own.scheme, own.netloc.lower()) != (other.scheme, other.netloc.lower()):
+            return False
+        base = own.path.rstrip("/")
+        return not base or other.path == base or other.path.startswith(base + "/")
 
     def call(self, action: str, data: Mapping[str, Any] | None = None, *, files: Mapping[str, BinaryIO] | None = None) -> Any:
         with self._lock:
