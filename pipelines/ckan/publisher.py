@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -68,17 +69,36 @@ class Publisher:
         self.catalog = catalog
         self.settings = settings
         self.clock = clock
+        # package_show answers by dataset id. One Publisher serves every worker
+        # thread of a Prefect run (and a timed-out dataset's thread may still be
+        # running while the flow records its failure), so the cache is locked;
+        # the lock is never held across an HTTP call.
         self._packages: dict[str, dict[str, Any] | None] = {}
+        self._packages_lock = threading.Lock()
 
     # ---- reads -------------------------------------------------------------
 
     def package(self, dataset_id: str, *, fresh: bool = False) -> dict[str, Any] | None:
-        if fresh or dataset_id not in self._packages:
-            try:
-                self._packages[dataset_id] = self.client.call("package_show", {"id": dataset_id})
-            except ckanapi.NotFound:
-                self._packages[dataset_id] = None
-        return self._packages[dataset_id]
+        """The dataset as CKAN last showed it (None when it does not exist); `fresh` asks again."""
+        if not fresh:
+            with self._packages_lock:
+                if dataset_id in self._packages:
+                    return self._packages[dataset_id]
+        try:
+            pkg = self.client.call("package_show", {"id": dataset_id})
+        except ckanapi.NotFound:
+            pkg = None
+        return self._remember(dataset_id, pkg)
+
+    def _remember(self, dataset_id: str, pkg: dict[str, Any] | None) -> dict[str, Any] | None:
+        """Cache what a read or write call returned as the dataset's current state."""
+        with self._packages_lock:
+            self._packages[dataset_id] = pkg
+        return pkg
+
+    def _forget(self, dataset_id: str) -> None:
+        with self._packages_lock:
+            self._packages.pop(dataset_id, None)
 
     def previous_validators(self, dataset: Dataset) -> SourceValidators | None:
         """Validators for a conditional GET, only when the published state is consistent.
@@ -155,9 +175,7 @@ class Publisher:
         changes: list[str] = []
         if pkg is None:
             # Private until its data is in place: never visible half-published.
-            created = writes.call("package_create", {**desired, "private": True, "extras": desired["extras"]})
-            self._packages[dataset.id] = created
-            pkg = created
+            pkg = self._remember(dataset.id, writes.call("package_create", {**desired, "private": True}))
             changes.append("created")
 
         content_changes = self._sync_resources(pkg, dataset, collected, report, schema, writes)
@@ -185,7 +203,7 @@ class Publisher:
             if state.get("kalmar_mqa_score"):
                 extras["kalmar_mqa_score"] = state["kalmar_mqa_score"]
             patch = {**desired, "id": pkg["id"], "state": "active", "extras": mapping.extras_list(extras)}
-            self._packages[dataset.id] = writes.call("package_patch", patch)
+            self._remember(dataset.id, writes.call("package_patch", patch))
             if not changes:
                 changes.append("recovered from the last failure")
             changes.append(self._record_quality(dataset, writes))
@@ -201,7 +219,7 @@ class Publisher:
         extras = mapping.extras_dict(pkg.get("extras", []))
         if extras.get("kalmar_mqa_score") != str(score.points):
             extras["kalmar_mqa_score"] = str(score.points)
-            self._packages[dataset.id] = writes.call("package_patch", {"id": pkg["id"], "extras": mapping.extras_list(extras)})
+            self._remember(dataset.id, writes.call("package_patch", {"id": pkg["id"], "extras": mapping.extras_list(extras)}))
         return f"MQA {score.points}/405 {score.rating}"
 
     def _sync_resources(self, pkg, dataset, collected: Collected, report, schema, writes: _Writes) -> list[str]:
@@ -285,10 +303,10 @@ class Publisher:
                     kalmar_last_status=status,
                     kalmar_last_error=message[:500],
                 )
-                self._packages[dataset.id] = writes.call(
+                patched = self._remember(dataset.id, writes.call(
                     "package_patch", {"id": pkg["id"], "extras": mapping.extras_list(extras)}
-                )
-                report_res = resources.find(self._packages[dataset.id], "report")
+                ))
+                report_res = resources.find(patched, "report")
                 report_url = report_res.get("url") if report_res else None
                 note = f"{message} (last good version kept)"
         except (ckanapi.CKANAPIError, OSError) as exc:
@@ -324,7 +342,7 @@ class Publisher:
                 message = f"already private ({reason})"
         elif pkg is not None:
             message = "already deleted"
-        self._packages.pop(dataset_id, None)
+        self._forget(dataset_id)
         return DatasetOutcome(
             dataset_id=dataset_id, organization=organization, status=WITHDRAWN,
             dataset_url=self.dataset_url(dataset_id), message=message, write_calls=writes.count,
