@@ -100,6 +100,27 @@ for _name in ("urllib3.connectionpool", "urllib3.connection", "urllib3.response"
     logging.getLogger(_name).addFilter(_scrub)
 
 
+def _prepared_url(
+    url: str, params: Mapping[str, Any] | None, redact: Redactor, *, kind: str, what: str, base: str | None = None
+) -> str:
+    """`url` (relative to `base`, if given) with `params` encoded, or a typed SourceError when it is not a valid URL.
+
+    Why: requests raises its own exceptions (MissingSchema, InvalidURL) or a
+    UnicodeError for a URL without a scheme or with a broken host — a typo in
+    catalog.yaml or a server's bad Location header must be reported per
+    dataset, not end the run with a traceback. The message is redacted: the
+    URL may already carry an API key as a query parameter.
+    """
+    try:
+        if base is not None:
+            url = urljoin(base, url)
+        prepared = requests.Request("GET", url, params=params).prepare().url or url
+    except (requests.RequestException, ValueError, UnicodeError) as exc:
+        shown = redact(url)
+        raise SourceError(kind, f"{what} is not a valid http(s) URL ({redact(str(exc))}): {shown}", url=shown) from None
+    return prepared
+
+
 def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
@@ -167,7 +188,7 @@ def fetch(
 
 def _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter) -> Fetched:
     started = time.monotonic()
-    current = requests.Request(method, url, params=params).prepare().url or url
+    current = _prepared_url(url, params, redact, kind="config", what="the source URL")
     shown = redact(current)
     base_headers = {"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"}
     base_headers.update(headers or {})
@@ -208,6 +229,12 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                 failure = SourceError("timeout", f"no answer within the time limit from {shown}", url=shown)
             except requests.RequestException as exc:
                 failure = SourceError("unreachable", f"cannot connect to {shown} ({type(exc).__name__})", url=shown)
+            except ValueError:
+                # requests parses a redirect's Location even with allow_redirects=False
+                # (e.g. an unclosed IPv6 '['); the server's answer is broken, retrying will not help
+                raise SourceError(
+                    "http_status", f"the redirect from {shown} is not a valid URL (malformed Location header)", url=shown
+                ) from None
             else:
                 with resp:
                     status = resp.status_code
@@ -216,7 +243,9 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                         hops += 1
                         if not location or hops > MAX_REDIRECTS:
                             raise SourceError("http_status", f"too many or broken redirects from {shown}", url=shown, status=status)
-                        current = urljoin(current, location)
+                        current = _prepared_url(
+                            location, None, redact, kind="http_status", what=f"the redirect from {shown}", base=current
+                        )
                         shown = redact(current)
                         log.info("redirect %d to %s", status, shown)
                         if status == 303 or (status in (301, 302) and method == "POST"):

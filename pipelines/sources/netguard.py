@@ -41,7 +41,10 @@ def check_url(url: str, settings: HttpSettings, *, shown: str | None = None) -> 
     `shown` is the redacted form of the URL used in messages.
     """
     shown = shown or url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed '[' of an IPv6 literal
+        raise SourceError("config", f"the URL cannot be parsed: {shown}", url=shown) from None
     if parts.scheme not in ("http", "https"):
         raise SourceError("forbidden_host", f"only http and https URLs are allowed, not {parts.scheme or 'no scheme'!r}: {shown}", url=shown)
     host = parts.hostname
@@ -55,6 +58,8 @@ def check_url(url: str, settings: HttpSettings, *, shown: str | None = None) -> 
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
         raise SourceError("unreachable", f"cannot resolve host {host!r} ({exc.strerror}): {shown}", url=shown) from None
+    except UnicodeError:  # the IDNA codec refuses the name, e.g. a label longer than 63 characters
+        raise SourceError("config", f"{host!r} is not a valid host name: {shown}", url=shown) from None
     for info in infos:
         ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
         kind = _address_class(ip)

@@ -298,3 +298,21 @@ def test_key_header_is_not_forwarded_to_another_host(fixture_server, tmp_path, l
     assert got.data.rows == 4
     assert fixture_server.requests("/keyed/jump.csv")[0].headers["X-Api-Key"] == SECRET
     assert "X-Api-Key" not in fixture_server.requests("/keyed/elsewhere.csv")[0].headers
+
+
+@pytest.mark.parametrize("url", ["example.org/data.csv", "http://", "http://exa mple.org/x.csv", "http://[::1/x.csv",
+                                 "http://" + "a" * 70 + ".se/x.csv"])
+def test_malformed_url_is_a_config_error_not_a_traceback(tmp_path, loopback_http, url):
+    ds = dataset("http", "x", url=url, format="csv")
+    with pytest.raises(SourceError) as err:
+        collect(ds, tmp_path / "w", context(tmp_path, loopback_http))
+    assert err.value.kind == "config"
+
+
+@pytest.mark.parametrize("n, location", enumerate(["http://[::1/x.csv", "http://exa mple.org/x.csv"]))
+def test_redirect_to_a_malformed_location_is_a_typed_error(fixture_server, tmp_path, loopback_http, n, location):
+    fixture_server.script(f"/bad-jump-{n}.csv", [Reply(status=302, headers={"Location": location})])
+    with pytest.raises(SourceError) as err:
+        run(fixture_server, tmp_path, loopback_http, f"/bad-jump-{n}.csv")
+    assert err.value.kind == "http_status" and "redirect" in str(err.value)
+    assert fixture_server.count(f"/bad-jump-{n}.csv") == 1
