@@ -7,9 +7,9 @@ type; implementing them once keeps them tested once.
 Behaviour:
 - connect/read timeouts from HttpSettings;
 - retries with exponential backoff and jitter on connection errors, timeouts,
-  truncated bodies, 5xx and 429 (honouring Retry-After up to `backoff_max`;
-  a server asking for a longer wait fails at once rather than being hammered),
-  never on other 4xx;
+  truncated bodies, 5xx and 429 (honouring Retry-After on 429 and 503 up to
+  `backoff_max`; a server asking for a longer wait fails at once rather than
+  being hammered), never on other 4xx;
 - redirects followed here, not by `requests`, so every hop passes
   `netguard.check_url` before a connection is opened;
 - conditional GET (If-None-Match / If-Modified-Since) from the previous
@@ -23,6 +23,7 @@ Behaviour:
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import logging
 import os
@@ -122,6 +123,7 @@ def _prepared_url(
 
 
 def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delay-seconds or an HTTP-date), or None if absent/unreadable."""
     if not value:
         return None
     value = value.strip()
@@ -131,6 +133,8 @@ def _retry_after(value: str | None) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:  # "-0000" parses as naive; HTTP dates are always GMT, never local time
+        when = when.replace(tzinfo=datetime.timezone.utc)
     return max(0.0, when.timestamp() - time.time())
 
 
@@ -259,18 +263,18 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                         return Fetched(None, 304, shown, "", 0, previous or validators, requests_made, time.monotonic() - started)
                     if status == 429 or status >= 500:
                         failure = SourceError("http_status", f"HTTP {status} from {shown}", url=shown, status=status)
-                        if status == 429:
-                            asked = _retry_after(resp.headers.get("Retry-After"))
-                            if asked is not None:
-                                if asked > settings.backoff_max:
-                                    raise SourceError(
-                                        "http_status",
-                                        f"HTTP 429 from {shown}: the server asks to wait {asked:.0f} s, "
-                                        f"longer than the {settings.backoff_max:.0f} s we wait; try again later",
-                                        url=shown,
-                                        status=429,
-                                    )
-                                wait = asked
+                        # RFC 9110 §10.2.3: Retry-After comes with 429 and with 503 (planned downtime)
+                        asked = _retry_after(resp.headers.get("Retry-After")) if status in (429, 503) else None
+                        if asked is not None:
+                            if asked > settings.backoff_max:
+                                raise SourceError(
+                                    "http_status",
+                                    f"HTTP {status} from {shown}: the server asks to wait {asked:.0f} s, "
+                                    f"longer than the {settings.backoff_max:.0f} s we wait; try again later",
+                                    url=shown,
+                                    status=status,
+                                )
+                            wait = asked
                     elif status >= 400:
                         raise SourceError("http_status", f"HTTP {status} from {shown}", url=shown, status=status)
                     elif status != 200 and status != 203:

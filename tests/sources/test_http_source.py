@@ -316,3 +316,22 @@ def test_redirect_to_a_malformed_location_is_a_typed_error(fixture_server, tmp_p
         run(fixture_server, tmp_path, loopback_http, f"/bad-jump-{n}.csv")
     assert err.value.kind == "http_status" and "redirect" in str(err.value)
     assert fixture_server.count(f"/bad-jump-{n}.csv") == 1
+
+
+def test_503_asking_longer_than_the_cap_fails_at_once(fixture_server, tmp_path, loopback_http):
+    fixture_server.script("/maintenance.csv", [Reply(status=503, headers={"Retry-After": "7200"})])
+    with pytest.raises(SourceError) as err:
+        run(fixture_server, tmp_path, loopback_http, "/maintenance.csv")
+    assert (err.value.status, err.value.transient) == (503, True) and "7200" in str(err.value)
+    assert fixture_server.count("/maintenance.csv") == 1
+
+
+def test_retry_after_http_date_is_read_as_gmt():
+    from email.utils import format_datetime
+    import datetime as dt
+
+    from pipelines.sources.fetch import _retry_after
+
+    soon = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=120)
+    for text in (format_datetime(soon, usegmt=True), format_datetime(soon.replace(tzinfo=None))):  # "GMT" / "-0000"
+        assert 100 < _retry_after(text) <= 120
