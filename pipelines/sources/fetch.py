@@ -122,6 +122,21 @@ def _prepared_url(
     return prepared
 
 
+def _same_origin_or_upgrade(first: str, current: str) -> bool:
+    """May a request to `current` carry the credentials meant for `first`?
+
+    The same rule as requests' own `should_strip_auth`: the same host, and
+    either the same scheme and port or an http:80 → https:443 upgrade. A
+    redirect from https to http on the same host would send the key in clear.
+    """
+    a, b = urlsplit(first), urlsplit(current)
+    if a.hostname != b.hostname:
+        return False
+    if (a.scheme, a.port) == (b.scheme, b.port):
+        return True
+    return a.scheme == "http" and a.port in (None, 80) and b.scheme == "https" and b.port in (None, 443)
+
+
 def _retry_after(value: str | None) -> float | None:
     """Seconds to wait from a Retry-After header (delay-seconds or an HTTP-date), or None if absent/unreadable."""
     if not value:
@@ -200,7 +215,7 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
         base_headers["If-None-Match"] = previous.etag
     if previous and previous.last_modified:
         base_headers["If-Modified-Since"] = previous.last_modified
-    first_host = urlsplit(current).hostname
+    first = current
     requests_made = 0
     failures = 0
     hops = 0
@@ -210,8 +225,8 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
         while True:
             check_url(current, settings, shown=shown)
             hdrs = dict(base_headers)
-            if urlsplit(current).hostname != first_host:
-                # never carry credentials to another host
+            if not _same_origin_or_upgrade(first, current):
+                # never carry credentials to another host, or over plain http after https
                 hdrs = {k: v for k, v in hdrs.items() if not any(s in v for s in secrets)}
             if limiter is not None:
                 limiter.acquire()

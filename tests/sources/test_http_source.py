@@ -335,3 +335,16 @@ def test_retry_after_http_date_is_read_as_gmt():
     soon = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=120)
     for text in (format_datetime(soon, usegmt=True), format_datetime(soon.replace(tzinfo=None))):  # "GMT" / "-0000"
         assert 100 < _retry_after(text) <= 120
+
+
+@pytest.mark.parametrize("first, then, keep", [
+    ("https://a.se/x", "https://a.se/y", True),
+    ("http://a.se/x", "https://a.se/x", True),  # upgrade to TLS
+    ("https://a.se/x", "http://a.se/x", False),  # downgrade: the key would travel in clear
+    ("https://a.se/x", "https://a.se:8443/x", False),
+    ("https://a.se/x", "https://b.se/x", False),
+])
+def test_credentials_follow_only_the_same_origin_or_an_upgrade(first, then, keep):
+    from pipelines.sources.fetch import _same_origin_or_upgrade
+
+    assert _same_origin_or_upgrade(first, then) is keep
