@@ -29,7 +29,8 @@ def validate_with_frictionless(
     from frictionless.formats import CsvControl
 
     started = time.perf_counter()
-    field_names = tuple(str(f.get("name")) for f in descriptor.get("fields", []) if isinstance(f, Mapping))
+    fields = descriptor.get("fields")
+    field_names = tuple(str(f.get("name")) for f in fields if isinstance(f, Mapping)) if isinstance(fields, list) else ()
     try:
         schema = Schema.from_descriptor(dict(descriptor))
         resource = Resource(
@@ -44,6 +45,12 @@ def validate_with_frictionless(
         errors = [_convert(e) for e in exc.to_errors()]
         return build_report(
             engine=ENGINE_NAME, rows=0, fields=field_names, errors=errors, limit_errors=limit_errors,
+            truncated=False, seconds=time.perf_counter() - started, fallback_reason=fallback_reason,
+        )
+    except Exception as exc:  # frictionless' descriptor check itself crashes on e.g. {"fields": [null]}
+        error = ValidationError(type="schema-error", message=f"the schema is malformed: {type(exc).__name__}: {exc}")
+        return build_report(
+            engine=ENGINE_NAME, rows=0, fields=field_names, errors=[error], limit_errors=limit_errors,
             truncated=False, seconds=time.perf_counter() - started, fallback_reason=fallback_reason,
         )
 

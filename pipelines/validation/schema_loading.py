@@ -17,7 +17,12 @@ from .report import ValidationError
 def load_schema(schema: Mapping[str, Any] | Path | str) -> tuple[dict[str, Any] | None, ValidationError | None]:
     """Return (descriptor, None) or (None, a schema-error saying what to fix)."""
     if isinstance(schema, Mapping):
-        return json.loads(json.dumps(schema)), None  # a private deep copy; also proves it is JSON-safe
+        # a private deep copy that also proves the schema is plain JSON; frozen mappings
+        # (the catalog's MappingProxyType) are copied as objects
+        try:
+            return json.loads(json.dumps(schema, default=_plain_mapping)), None
+        except (TypeError, ValueError) as exc:
+            return None, _schema_error(f"the schema is not plain JSON data: {exc}")
     path = Path(schema)
     try:
         text = path.read_text(encoding="utf-8")
@@ -34,6 +39,12 @@ def load_schema(schema: Mapping[str, Any] | Path | str) -> tuple[dict[str, Any] 
     if not isinstance(descriptor, dict):
         return None, _schema_error(f"schema file {path} must hold a JSON object with \"fields\", not {type(descriptor).__name__}")
     return descriptor, None
+
+
+def _plain_mapping(value: Any) -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"a value of type {type(value).__name__} is not JSON ({value!r})")
 
 
 def _schema_error(message: str) -> ValidationError:

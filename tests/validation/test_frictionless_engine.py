@@ -94,3 +94,21 @@ def test_unknown_engine_is_a_configuration_error(tmp_path, monkeypatch):
         validate_table(path, SCHEMA)
     monkeypatch.setenv("OPPNADATA_VALIDATION_ENGINE", "frictionless")
     assert validate_table(path, SCHEMA).engine == "frictionless"
+
+
+@pytest.mark.parametrize("engine", ["frictionless", "fast"])
+@pytest.mark.parametrize("schema", [{"fields": 5}, {"fields": [None]}, {"fields": [{"name": "a", "example": object()}]}])
+def test_malformed_schema_is_reported_not_raised(tmp_path, engine, schema):
+    csv_path = tmp_path / "t.csv"
+    csv_path.write_text("a\n1\n", encoding="utf-8")
+    report = validate_table(csv_path, schema, engine=engine)
+    assert not report.valid and [e.type for e in report.errors] == ["schema-error"]
+
+
+def test_frozen_schema_mapping_is_accepted(tmp_path):
+    from types import MappingProxyType
+
+    csv_path = tmp_path / "t.csv"
+    csv_path.write_text("a\n1\n", encoding="utf-8")
+    schema = MappingProxyType({"fields": (MappingProxyType({"name": "a", "type": "integer"}),)})
+    assert validate_table(csv_path, schema, engine="frictionless").valid
