@@ -57,10 +57,50 @@ def declared_crs(doc: dict) -> str | None:
 
 
 def check_collection(doc: Any, source: str) -> dict:
+    """The document if it is a FeatureCollection whose features, properties and coordinates have GeoJSON's shapes.
+
+    Why check every feature up front: the reprojection and the tabulation below
+    walk the structures blindly, so a server's malformed feature (a string as
+    coordinates, a one-number position) would otherwise end the run with a
+    RecursionError or IndexError instead of a report naming the feature.
+    """
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         found = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
         raise SourceError("wrong_content", f"{source}: expected a GeoJSON FeatureCollection, found {found!r}")
+    for i, feature in enumerate(doc["features"], start=1):
+        problem = _feature_problem(feature)
+        if problem:
+            raise SourceError("wrong_content", f"{source}: feature {i} is not valid GeoJSON: {problem}")
     return doc
+
+
+def _feature_problem(feature: Any) -> str | None:
+    if not isinstance(feature, dict):
+        return f"a {type(feature).__name__}, not an object"
+    if not isinstance(feature.get("properties") or {}, dict):
+        return "`properties` is not an object"
+    geometry = feature.get("geometry")
+    if geometry is not None and not isinstance(geometry, dict):
+        return "`geometry` is not an object"
+    for g in _geometries(geometry):
+        if not isinstance(g, dict):
+            return "a member of a GeometryCollection is not an object"
+        if "coordinates" in g and not _coords_ok(g["coordinates"]):
+            return f"{g.get('type')} coordinates are not positions of two or more numbers"
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _coords_ok(coords: Any, depth: int = 0) -> bool:
+    """A position ([x, y, ...] numbers) or lists of positions nested at most 3 deep (MultiPolygon)."""
+    if not isinstance(coords, list):
+        return False
+    if coords and _is_number(coords[0]):
+        return len(coords) >= 2 and all(_is_number(c) for c in coords)
+    return depth < 3 and all(_coords_ok(c, depth + 1) for c in coords)
 
 
 def _map_coords(coords: Any, fn) -> Any:
@@ -74,7 +114,7 @@ def _geometries(geom: dict | None) -> Iterator[dict]:
         return
     if geom.get("type") == "GeometryCollection":
         for g in geom.get("geometries") or []:
-            yield from _geometries(g)
+            yield from _geometries(g) if isinstance(g, dict) else (g,)
     else:
         yield geom
 

@@ -98,3 +98,19 @@ def test_geojson_over_plain_http(wfs, tmp_path, loopback_http):
     got = collect(ds, tmp_path / "w", context(tmp_path, loopback_http))
     assert read_csv(got.data.path) == [["namn", "lat", "lon"], ["A", "56.66", "16.36"]]
     assert {f.role for f in got.files} == {"data", "geojson"}
+
+
+@pytest.mark.parametrize("feature", [
+    "not a feature",
+    {"type": "Feature", "geometry": {"type": "Point", "coordinates": "16.3,56.6"}, "properties": {}},
+    {"type": "Feature", "geometry": {"type": "Point", "coordinates": [16.3]}, "properties": {}},
+    {"type": "Feature", "geometry": {"type": "Point", "coordinates": [16.3, 56.6]}, "properties": ["a"]},
+    {"type": "Feature", "geometry": {"type": "GeometryCollection", "geometries": [7]}, "properties": {}},
+])
+def test_malformed_feature_is_wrong_content_naming_it(feature):
+    from pipelines.sources.geojson import check_collection
+
+    doc = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None, "properties": {}}, feature]}
+    with pytest.raises(SourceError) as err:
+        check_collection(doc, "src")
+    assert err.value.kind == "wrong_content" and "feature 2" in str(err.value)
