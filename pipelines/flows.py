@@ -11,9 +11,10 @@ Why the shape is what it is (measured with Prefect 3.9 here):
   bounds that, and the dataset timeout fires at the next Python step.
 - Only a transient `SourceError` (unreachable, timeout, 5xx, 429) is retried.
   Everything else is a verdict that a retry would only repeat.
-- The decisions are the ones `process_dataset` makes, through the same helpers
-  (`collect_step`, `validate_step`, `publish_step`): a failure is recorded in
-  CKAN, the last good version stays online, and the other datasets go on.
+- The decisions are `pipeline.run_dataset`'s, the same function
+  `process_dataset` runs, with these tasks as its stages: a failure is
+  recorded in CKAN, the last good version stays online, and the other
+  datasets go on.
 - The nightly flow processes everything, writes the reports, and only then
   returns a Failed state when any dataset failed, so monitoring notices.
 """
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
@@ -41,7 +41,7 @@ from .ckan.publisher import PublishError, Publisher
 from .config import Settings, load_settings
 from .model import Catalog, Dataset
 from .outcome import INVALID, PUBLISH_ERROR, SOURCE_ERROR, DatasetOutcome
-from .pipeline import collect_step, publish_step, validate_step
+from .pipeline import Stages, collect_step, publish_step, run_dataset, validate_step
 from .reporting.markdown import summary_markdown
 from .reporting.rows import summary_rows
 from .run_report import RunSummary, write_summary
@@ -146,41 +146,22 @@ def withdraw_removed_task(publisher: Publisher) -> list[DatasetOutcome]:
 
 @task(name="dataset", cache_policy=NO_CACHE, task_run_name="dataset-{dataset.id}")
 def dataset_task(dataset: Dataset, run: RunContext, collect_retries: int, retry_delay_seconds: float) -> DatasetOutcome:
-    """One dataset, collect → validate → publish; returns its outcome, never raises for its own failures."""
-    started = time.monotonic()
-    publisher = run.publisher
-    if dataset.withdrawn:
-        run.enter(dataset.id, "publish")
-        return publisher.withdraw(dataset.id, dataset.organization, "marked withdrawn in catalog.yaml")
-    workdir = run.settings.work_dir / run.run_id / dataset.id
-    run.enter(dataset.id, "start")
-    try:
-        previous = publisher.previous_validators(dataset)
-    except Exception as exc:  # CKAN unreachable: nothing can be decided
-        outcome = record_failure_task(publisher, dataset, PUBLISH_ERROR, describe_error(exc))
-        return replace(outcome, seconds=round(time.monotonic() - started, 3))
-    run.enter(dataset.id, "collect")
-    collect = collect_task.with_options(
-        retries=collect_retries, retry_delay_seconds=retry_delay_seconds, task_run_name=f"collect-{dataset.id}"
+    """One dataset, collect → validate → publish; returns its outcome, never raises for its own failures.
+
+    The decisions are `run_dataset`'s; this task only supplies the stages as
+    nested Prefect tasks (so the UI shows each one, and only collect retries)
+    and tells the run which stage the dataset is in.
+    """
+    stages = Stages(
+        collect=collect_task.with_options(
+            retries=collect_retries, retry_delay_seconds=retry_delay_seconds, task_run_name=f"collect-{dataset.id}"
+        ),
+        validate=validate_task.with_options(task_run_name=f"validate-{dataset.id}"),
+        publish=publish_task.with_options(task_run_name=f"publish-{dataset.id}"),
+        record_failure=record_failure_task,
+        enter=lambda stage: run.enter(dataset.id, stage),
     )
-    try:
-        collected, schema = collect(dataset, run.settings, workdir, previous)
-    except SourceError as exc:
-        outcome = record_failure_task(publisher, dataset, SOURCE_ERROR, f"{exc.kind}: {exc}")
-    except OSError as exc:
-        outcome = record_failure_task(publisher, dataset, SOURCE_ERROR, f"disk: {exc.strerror or exc}")
-    else:
-        run.enter(dataset.id, "validate")
-        try:
-            report = validate_task.with_options(task_run_name=f"validate-{dataset.id}")(collected, schema, workdir)
-        except OSError as exc:  # the work directory is full: the data was never judged, so not "invalid"
-            outcome = record_failure_task(publisher, dataset, SOURCE_ERROR, f"disk: {exc.strerror or exc}")
-            return replace(outcome, seconds=round(time.monotonic() - started, 3))
-        run.enter(dataset.id, "publish")
-        outcome = publish_task.with_options(task_run_name=f"publish-{dataset.id}")(
-            dataset, publisher, collected, report, schema
-        )
-    return replace(outcome, seconds=round(time.monotonic() - started, 3))
+    return run_dataset(dataset, run.settings, run.publisher, run.settings.work_dir / run.run_id / dataset.id, stages)
 
 
 # ---- running many datasets ---------------------------------------------------

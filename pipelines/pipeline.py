@@ -5,16 +5,17 @@ metadata changed is written; an invalid or unreachable source keeps the last
 good version online and is recorded as such; a withdrawn dataset is made
 private or deleted. `process_dataset` never raises for a data, source or
 publishing problem: it returns the outcome, so one dataset can never take down
-the others. The Prefect flows call the same steps as separate tasks.
+the others. The Prefect flows make the same decisions through `run_dataset`,
+passing their tasks as the `Stages`, so the two can never drift apart.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .catalog import load_schema
 from .config import Settings
@@ -82,30 +83,75 @@ def publish_step(
         return publisher.record_failure(dataset, PUBLISH_ERROR, describe_error(exc))
 
 
-def process_dataset(dataset: Dataset, catalog: Catalog, settings: Settings, publisher: Publisher, *, run_id: str = "manual") -> DatasetOutcome:
+def record_failure(publisher: Publisher, dataset: Dataset, status: str, message: str) -> DatasetOutcome:
+    """`Publisher.record_failure` with the argument order of the other stages (and of the flow's task)."""
+    return publisher.record_failure(dataset, status, message)
+
+
+def _no_stage(stage: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Stages:
+    """What `run_dataset` calls for each stage: the plain functions, or the flow's Prefect tasks.
+
+    `enter(stage)` is told which stage starts ("start", "collect", "validate",
+    "publish"), so the flow can name the stage a timed-out dataset died in.
+    """
+
+    collect: Callable[..., tuple[Collected, dict]] = collect_step
+    validate: Callable[..., ValidationReport | None] = validate_step
+    publish: Callable[..., DatasetOutcome] = publish_step
+    record_failure: Callable[[Publisher, Dataset, str, str], DatasetOutcome] = record_failure
+    enter: Callable[[str], None] = _no_stage
+
+
+def run_dataset(
+    dataset: Dataset, settings: Settings, publisher: Publisher, workdir: Path, stages: Stages = Stages()
+) -> DatasetOutcome:
+    """One dataset, collect → validate → publish, with every failure decided and recorded here.
+
+    Never raises for a source, disk or CKAN problem: a source that cannot be
+    collected or a disk that fills up is a source error, invalid data is
+    invalid, and in both cases the last good version stays online.
+    """
     started = time.monotonic()
     if dataset.withdrawn:
+        stages.enter("publish")
         return publisher.withdraw(dataset.id, dataset.organization, "marked withdrawn in catalog.yaml")
-    workdir = settings.work_dir / run_id / dataset.id
+    stages.enter("start")
     try:
         previous = publisher.previous_validators(dataset)
-    except Exception as exc:  # CKAN unreachable: nothing can be decided or recorded
-        outcome = publisher.record_failure(dataset, PUBLISH_ERROR, describe_error(exc))
+    except Exception as exc:  # CKAN unreachable: nothing can be decided
+        outcome = stages.record_failure(publisher, dataset, PUBLISH_ERROR, describe_error(exc))
         return replace(outcome, seconds=round(time.monotonic() - started, 3))
+    stages.enter("collect")
     try:
-        collected, schema = collect_step(dataset, settings, workdir, previous)
+        collected, schema = stages.collect(dataset, settings, workdir, previous)
     except SourceError as exc:
-        outcome = publisher.record_failure(dataset, SOURCE_ERROR, f"{exc.kind}: {exc}")
+        outcome = stages.record_failure(publisher, dataset, SOURCE_ERROR, f"{exc.kind}: {exc}")
     except OSError as exc:
-        outcome = publisher.record_failure(dataset, SOURCE_ERROR, f"disk: {exc.strerror or exc}")
+        outcome = stages.record_failure(publisher, dataset, SOURCE_ERROR, f"disk: {exc.strerror or exc}")
     else:
+        stages.enter("validate")
         try:
-            report = validate_step(collected, schema, workdir)
-        except OSError as exc:  # the reports could not be written (full disk): nothing is published
-            outcome = publisher.record_failure(dataset, SOURCE_ERROR, f"disk: {exc.strerror or exc}")
+            report = stages.validate(collected, schema, workdir)
+        except OSError as exc:  # the work directory is full: the data was never judged, so not "invalid"
+            outcome = stages.record_failure(publisher, dataset, SOURCE_ERROR, f"disk: {exc.strerror or exc}")
         else:
-            outcome = publish_step(dataset, publisher, collected, report, schema)
+            stages.enter("publish")
+            outcome = stages.publish(dataset, publisher, collected, report, schema)
     return replace(outcome, seconds=round(time.monotonic() - started, 3))
+
+
+def process_dataset(dataset: Dataset, catalog: Catalog, settings: Settings, publisher: Publisher, *, run_id: str = "manual") -> DatasetOutcome:
+    """One dataset without Prefect (the `publish` command, tests, the benchmark's bare loop).
+
+    `catalog` is the publisher's catalog; it is accepted so callers state which
+    catalog the dataset came from.
+    """
+    return run_dataset(dataset, settings, publisher, settings.work_dir / run_id / dataset.id)
 
 
 def _json(value: Any) -> str:
