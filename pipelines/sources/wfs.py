@@ -65,7 +65,9 @@ def request_params(dataset: Dataset, opts: dict) -> dict[str, str]:
 
 
 def _check_exception_report(path: Path, shown: str) -> None:
-    head = path.open("rb").read(4096)
+    """WFS servers answer errors with HTTP 200 and an XML ExceptionReport; say what the server said."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
     if head.lstrip().startswith(b"<"):
         m = _EXCEPTION_TEXT.search(head)
         text = " ".join(m.group(1).decode("utf-8", "replace").split())[:300] if m else "an XML document"
