@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import urljoin
 
 from ..model import Dataset, frozen_mapping
 from ..normalize import normalize_rows
@@ -54,8 +55,7 @@ class _Pages:
     def __init__(self, context: CollectContext, raw_dir: Path):
         self.context = context
         self.raw_dir = raw_dir
-        self.requests = 0
-        self.validators = None
+        self.requests = 0  # also numbers the page files
 
     def values(self, url: str, params: dict | None) -> Iterator[dict]:
         seen: set[str] = set()
@@ -74,7 +74,11 @@ class _Pages:
             if not isinstance(doc, dict) or not isinstance(doc.get("values"), list):
                 raise SourceError("wrong_content", f"{got.url}: not a Kolada v3 answer (no `values` list)")
             yield from doc["values"]
-            url, params = doc.get("next_page") or "", None
+            next_page = doc.get("next_page") or ""
+            if not isinstance(next_page, str):
+                raise SourceError("wrong_content", f"{got.url}: next_page is not a link: {next_page!r}")
+            # resolved against the page itself, so a relative link works too (fetch re-checks the host)
+            url, params = (urljoin(got.url, next_page) if next_page else ""), None
 
 
 def _rows(entries: Iterator[dict], names: dict[str, str], source: str) -> Iterator[list[Any]]:
