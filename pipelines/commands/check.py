@@ -29,8 +29,12 @@ def render_text(problems: list[Problem], root: Path) -> str:
     return "\n".join(lines)
 
 
-def render_json(problems: list[Problem]) -> str:
-    return json.dumps({"ok": not problems, "problems": [p.to_dict() for p in problems]}, ensure_ascii=False, indent=2)
+def render_json(problems: list[Problem], quality: dict | None = None) -> str:
+    """One JSON document (machines parse one), with the MQA summary under "quality" when asked for."""
+    body: dict = {"ok": not problems, "problems": [p.to_dict() for p in problems]}
+    if quality is not None:
+        body["quality"] = quality
+    return json.dumps(body, ensure_ascii=False, indent=2)
 
 
 @click.command("check")
@@ -52,13 +56,19 @@ def check_command(fmt: str, root: Path | None, quality: bool) -> None:
     for _name, check in CHECKS:
         problems += check(root)
     problems = sorted(set(problems))
-    click.echo(render_json(problems) if fmt == "json" else render_text(problems, root))
-    if quality and not problems:
+    text, summary = None, None
+    if quality and not problems:  # scoring needs a usable catalog
         from dataclasses import replace
 
         from ..catalog import load_catalog
-        from .quality_report import echo_quality
+        from .quality_report import quality_report
 
         settings = replace(settings_or_exit(), project_root=root)
-        echo_quality(load_catalog(settings.catalog_path), settings, fmt)
+        text, summary = quality_report(load_catalog(settings.catalog_path), settings)
+    if fmt == "json":
+        click.echo(render_json(problems, summary))
+    else:
+        click.echo(render_text(problems, root))
+        if text is not None:
+            click.echo(text)
     raise SystemExit(1 if problems else 0)

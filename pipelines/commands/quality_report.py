@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import ckanapi
-import click
 import requests
 
 from ..config import Settings
@@ -54,10 +53,3 @@ def quality_report(catalog: Catalog, settings: Settings) -> tuple[str, dict[str,
     if notes:
         sections.append("Notes:\n" + "\n".join(f"  - {n}" for n in notes))
     return "\n\n".join(sections), summary
-
-
-def echo_quality(catalog: Catalog, settings: Settings, fmt: str) -> None:
-    import json
-
-    text, summary = quality_report(catalog, settings)
-    click.echo(json.dumps(summary, ensure_ascii=False, indent=2) if fmt == "json" else text)
