@@ -17,7 +17,6 @@ import click
 import requests
 
 from ..catalog import read_catalog
-from ._shared import settings_or_exit
 from ..catalog_checks.paths import FORMATS_BY_SUFFIX, inside
 from ..catalog_checks.yaml_tree import round_trip_yaml
 from ..catalog_draft import draft_entry, infer_schema
