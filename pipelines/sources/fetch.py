@@ -16,7 +16,8 @@ Behaviour:
   validators; a 304 returns `Fetched(path=None, not_modified=True)`;
 - Content-Length above `max_bytes` is refused before reading; a body that
   grows past it is cut off and refused;
-- the body streams to `<dest>.part` and is renamed to `dest` only when complete;
+- the body streams to a hidden `.<name>.<pid>.part` next to `dest` and is
+  renamed to `dest` only when complete;
 - an HTML page where data was expected is `wrong_content`;
 - secret values (API keys) are replaced by '***' in every log line and message.
 """
@@ -318,6 +319,17 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
             time.sleep(wait if wait is not None else _backoff(settings, failures))
 
 
+def _html_error(head: bytes, shown: str, expect: str, status: int) -> SourceError:
+    title = html_title(head)
+    return SourceError(
+        "wrong_content",
+        f"{shown} returned an HTML page{f' ({title!r})' if title else ''} where {expect} was expected; "
+        "check the URL in catalog.yaml",
+        url=shown,
+        status=status,
+    )
+
+
 def _stream_to(resp: requests.Response, dest: Path, settings: HttpSettings, shown: str, expect: str, content_type: str) -> int:
     """Write the body to dest via a temporary file; return its size."""
     declared = resp.headers.get("Content-Length")
@@ -339,14 +351,7 @@ def _stream_to(resp: requests.Response, dest: Path, settings: HttpSettings, show
                     if len(head) < 2048:
                         head += chunk[: 2048 - len(head)]
                         if expect != "html" and looks_like_html(content_type, head) and (len(head) >= 64 or "html" in content_type.lower()):
-                            title = html_title(head)
-                            raise SourceError(
-                                "wrong_content",
-                                f"{shown} returned an HTML page{f' ({title!r})' if title else ''} where {expect} was expected; "
-                                "check the URL in catalog.yaml",
-                                url=shown,
-                                status=resp.status_code,
-                            )
+                            raise _html_error(head, shown, expect, resp.status_code)
                     size += len(chunk)
                     if size > settings.max_bytes:
                         raise SourceError(
@@ -359,7 +364,14 @@ def _stream_to(resp: requests.Response, dest: Path, settings: HttpSettings, show
                 raise SourceError(
                     "unreachable", f"the connection to {shown} broke after {size} bytes (truncated body)", url=shown
                 ) from None
-            except requests.RequestException as exc:
+            except requests.exceptions.ContentDecodingError:
+                raise SourceError(
+                    "decode_error",
+                    f"the body from {shown} does not decompress as its Content-Encoding says "
+                    f"({resp.headers.get('Content-Encoding')}); the server sends a broken file",
+                    url=shown,
+                ) from None
+            except requests.RequestException:
                 of = f" of {declared}" if declared else ""
                 raise SourceError(
                     "unreachable",
@@ -367,14 +379,7 @@ def _stream_to(resp: requests.Response, dest: Path, settings: HttpSettings, show
                     url=shown,
                 ) from None
         if head and expect != "html" and looks_like_html(content_type, head):
-            title = html_title(head)
-            raise SourceError(
-                "wrong_content",
-                f"{shown} returned an HTML page{f' ({title!r})' if title else ''} where {expect} was expected; "
-                "check the URL in catalog.yaml",
-                url=shown,
-                status=resp.status_code,
-            )
+            raise _html_error(head, shown, expect, resp.status_code)
         if declared and declared.isdigit() and not encoded and size != int(declared):
             raise SourceError(
                 "unreachable", f"the body from {shown} was cut off: {size} of {declared} bytes (truncated body)", url=shown

@@ -348,3 +348,13 @@ def test_credentials_follow_only_the_same_origin_or_an_upgrade(first, then, keep
     from pipelines.sources.fetch import _same_origin_or_upgrade
 
     assert _same_origin_or_upgrade(first, then) is keep
+
+
+def test_body_that_does_not_decompress_is_a_decode_error_not_retried(fixture_server, tmp_path, loopback_http):
+    fixture_server.script("/broken.csv.gz", [Reply(body=b"this is not gzip at all " * 10, content_type="text/csv",
+                                                   headers={"Content-Encoding": "gzip"})])
+    with pytest.raises(SourceError) as err:
+        run(fixture_server, tmp_path, loopback_http, "/broken.csv.gz")
+    assert err.value.kind == "decode_error" and "gzip" in str(err.value)
+    assert fixture_server.count("/broken.csv.gz") == 1
+    assert work_files(tmp_path) == []
