@@ -95,8 +95,6 @@ NGRAM_FIELDS = {"name_ngram": "p.name", "title_ngram": "p.title"}
 
 TIMESTAMP_FIELDS = {"metadata_modified": "p.metadata_modified", "metadata_created": "p.metadata_created"}
 
-FACETABLE = ("organization", "tags", "groups", "res_format", "license_id", "type", "dataset_type")
-
 
 def extra_value_sql(key_param: str) -> str:
     """The value of one extra (CKAN 2.12 keeps extras in the JSONB column package.extras).
