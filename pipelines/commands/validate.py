@@ -32,6 +32,9 @@ def validate_command(dataset_id: str, fmt: str) -> None:
     except SourceError as exc:
         click.echo(f"{dataset.id}: source error ({exc.kind}): {exc}", err=True)
         raise SystemExit(1) from None
+    except OSError as exc:  # the work directory (a full or read-only disk), as the nightly run reports it
+        click.echo(f"{dataset.id}: source error (disk): {exc.strerror or exc}", err=True)
+        raise SystemExit(1) from None
     data = collected.data
     click.echo(f"Collected {data.rows} rows, {data.bytes} bytes, sha256 {data.sha256[:12]}… → {data.path}", err=True)
     report = validate_step(collected, schema, workdir)
