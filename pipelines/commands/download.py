@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from ._shared import settings_or_exit
+
 
 def _progress_factory(progress):
     """A hook per file that feeds one rich progress bar (total learned from the response)."""
@@ -44,13 +46,12 @@ def download_command(dataset_id: str | None, all_: bool, to: Path, fmt: str) -> 
     from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
                                TransferSpeedColumn)
 
-    from ..config import load_settings
     from ..download import DownloadError, PublicPortal, download_all, download_dataset
 
     if all_ == bool(dataset_id):
         raise click.UsageError("give either a dataset ID or --all (not both, not neither)")
     console = Console(stderr=True)
-    portal = PublicPortal(load_settings().ckan_url)
+    portal = PublicPortal(settings_or_exit().ckan_url)
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
     try:
         with Progress(*columns, console=console, transient=False) as progress:
