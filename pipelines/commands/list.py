@@ -81,7 +81,8 @@ def render_table(table: list[dict[str, Any]]) -> str:
 
 
 @click.command("list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: an aligned table for people; json: the same rows plus the portal note, for machines.")
 @click.option("--offline", is_flag=True, help="Do not ask the portal for each dataset's last status.")
 def list_command(fmt: str, offline: bool) -> None:
     """List the catalog's datasets with their last status on the portal.
