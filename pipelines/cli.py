@@ -16,21 +16,16 @@ def main() -> None:
     """Öppna data Kalmar län: check, collect, validate and publish the region's open data."""
 
 
-# Commands: one import and one add_command per module in pipelines/commands/.
+# Commands: one import and one entry per module in pipelines/commands/.
+from .commands.check import check_command  # noqa: E402
+from .commands.download import download_command  # noqa: E402
+from .commands.list import list_command  # noqa: E402
 from .commands.publish import publish_command  # noqa: E402
+from .commands.register import register_command  # noqa: E402
+from .commands.run import run_command  # noqa: E402
+from .commands.serve import serve_command  # noqa: E402
 from .commands.validate import validate_command  # noqa: E402
 
-main.add_command(validate_command)
-main.add_command(publish_command)
-from .commands.download import download_command  # noqa: E402
-main.add_command(download_command)
-from .commands.run import run_command  # noqa: E402
-main.add_command(run_command)
-from .commands.serve import serve_command  # noqa: E402
-main.add_command(serve_command)
-from .commands.check import check_command  # noqa: E402
-main.add_command(check_command)
-from .commands.list import list_command  # noqa: E402
-main.add_command(list_command)
-from .commands.register import register_command  # noqa: E402
-main.add_command(register_command)
+for _command in (validate_command, publish_command, download_command, run_command, serve_command,
+                 check_command, list_command, register_command):
+    main.add_command(_command)
