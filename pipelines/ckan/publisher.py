@@ -43,6 +43,10 @@ from . import datastore, mapping, quality_record, resources
 from .client import CountingCKAN, describe_error
 
 
+# Not a publication: the content is identical, only the source's ETag/Last-Modified changed.
+VALIDATORS_REFRESHED = "source validators refreshed (content identical)"
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -159,7 +163,7 @@ class Publisher:
         return DatasetOutcome(
             dataset_id=dataset.id,
             organization=dataset.organization,
-            status=PUBLISHED if changes else UNCHANGED,
+            status=PUBLISHED if [c for c in changes if c != VALIDATORS_REFRESHED] else UNCHANGED,
             rows=rows,
             seconds=round(time.monotonic() - started, 3),
             dataset_url=self.dataset_url(dataset.id),
@@ -179,8 +183,10 @@ class Publisher:
             changes.append("created")
 
         content_changes = self._sync_resources(pkg, dataset, collected, report, schema, writes)
+        refreshed = VALIDATORS_REFRESHED in content_changes
+        content_changes = [c for c in content_changes if c != VALIDATORS_REFRESHED]
         changes.extend(content_changes)
-        if content_changes:
+        if content_changes or refreshed:
             pkg = self.package(dataset.id, fresh=True)
 
         state = mapping.extras_dict(pkg.get("extras", []))
@@ -207,6 +213,8 @@ class Publisher:
             if not changes:
                 changes.append("recovered from the last failure")
             changes.append(self._record_quality(dataset, writes))
+        if refreshed:
+            changes.append(VALIDATORS_REFRESHED)
         return changes
 
     def _record_quality(self, dataset: Dataset, writes: _Writes) -> str:
@@ -240,7 +248,10 @@ class Publisher:
                 data_res = resources.upload(writes, pkg["id"], "data", data.path, pending, data_res)
                 changes.append("data uploaded")
             elif any(str(data_res.get(k, "")) != str(v) for k, v in fields.items() if k.startswith("source_")):
+                # Same content, new ETag/Last-Modified: store them so the next night can ask
+                # "not modified?" instead of downloading again. One write, reported as such.
                 resources.patch_fields(writes, data_res["id"], {k: v for k, v in fields.items() if k.startswith("source_")})
+                changes.append(VALIDATORS_REFRESHED)
             if data_res.get("datastore_sha256") != data.sha256:
                 if schema is None:
                     raise PublishError(f"dataset {dataset.id!r}: no Table Schema given for the DataStore load")

@@ -209,3 +209,28 @@ def test_editor_of_one_organization_cannot_change_another(project, ckan_portal, 
     assert user.token not in outcome.message
     pkg = ckan_portal.anonymous().action.package_show(id=project.dataset.id)
     assert pkg["title"] == "Badplatser i Kalmar län"
+
+
+def test_new_etag_with_identical_content_is_unchanged_with_one_honest_write(project, ckan_portal, fixture_server, unique_name):
+    """A server that changes its ETag without changing the content: we store the new validators (one write,
+    so the next night can ask "not modified?"), report the dataset unchanged, and say why there was a write."""
+    from dataclasses import replace as dc_replace
+
+    from pipelines.model import Source
+
+    path = f"/publish/{unique_name.token}/bad.csv"
+    fixture_server.set(path, CSV_V1, content_type="text/csv", headers={"ETag": '"version-1"'})
+    project.settings = dc_replace(project.settings, allow_private_hosts=True)
+    project.with_dataset(source=Source(type="http", options={"url": fixture_server.url(path), "format": "csv"}))
+    first, _ = project.run()
+    assert first.status == PUBLISHED
+    fixture_server.set(path, CSV_V1, content_type="text/csv", headers={"ETag": '"version-2"'})
+    second, client = project.run()
+    assert second.status == UNCHANGED, second.message
+    assert second.message == "source validators refreshed (content identical)"
+    assert client.write_calls == 1 and client.calls.get("resource_patch") == 1, client.calls
+    data = resources.find(ckan_portal.api().action.package_show(id=project.dataset.id), "data")
+    assert data["source_etag"] == '"version-2"'
+    third, client = project.run()  # the server now answers 304 to If-None-Match: "version-2"
+    assert third.status == UNCHANGED and client.write_calls == 0
+    assert fixture_server.requests(path)[-1].headers.get("If-None-Match") == '"version-2"'
