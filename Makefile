@@ -11,7 +11,8 @@ STATE := .state
 
 .PHONY: env publish test test-reliability portal-up portal-down portal-status portal-reset serve clean
 
-## env: create .venv from uv.lock; uv itself comes from PyPI into .tools/ (works where system pip is locked)
+## env: create .venv from uv.lock; uv itself comes from PyPI into .tools/ (works where system pip is locked).
+## The portal goes first in publish/test: portal/stack installs the apt packages (python3-venv among them).
 env: $(VENV)/.synced
 
 $(UV):
@@ -36,19 +37,19 @@ portal-reset:
 	@portal/stack reset
 
 ## publish: the main job — start the portal and run the nightly publication once
-publish: env portal-up
+publish: portal-up env
 	@set -a; eval "$$(portal/stack env)"; set +a; $(VENV)/bin/oppnadata run
 
 ## serve: the nightly schedule (02:00 Europe/Stockholm) against a local Prefect server
-serve: env portal-up
+serve: portal-up env
 	@set -a; eval "$$(portal/stack env)"; set +a; $(VENV)/bin/oppnadata serve
 
 ## test: start the portal and run the whole test suite
-test: env portal-up
+test: portal-up env
 	@$(VENV)/bin/pytest
 
 ## test-reliability: fault-injection and security scenarios only
-test-reliability: env portal-up
+test-reliability: portal-up env
 	@$(VENV)/bin/pytest tests/reliability -m reliability
 
 clean:
