@@ -149,3 +149,31 @@ def test_full_disk_during_validation_in_the_prefect_tasks_is_a_disk_error(
     assert outcome.status == "source_error", outcome.message
     assert "disk" in outcome.message and "No space left on device" in outcome.message
     scenario.expect(ds.id, csv_version(1), rows=3)
+
+
+def test_a_dataset_past_its_timeout_is_recorded_and_the_others_still_publish(
+    project, fixture_server, unique_name, scenario, reliability_prefect
+):
+    """OPPNADATA_DATASET_TIMEOUT through the Prefect dataset task: a source that answers slower than the
+    dataset's time budget (but within the HTTP read timeout) ends as a recorded failure naming the stage,
+    and a healthy dataset in the same run is published."""
+    from pipelines.ckan.client import CountingCKAN
+    from pipelines.ckan.publisher import Publisher
+    from pipelines.flows import RunContext, run_datasets
+    from tests.plugins.fixture_server import Reply
+
+    slow_path = f"/rel/{unique_name.token}/slow.csv"
+    fixture_server.script(slow_path, [Reply(body=csv_version(1), content_type="text/csv", delay=9.0)])
+    slow = project.add_http(unique_name("slow"), fixture_server.url(slow_path))
+    fine = project.add_file(unique_name("fine"), csv_version(1))
+    settings = project.with_settings(dataset_timeout_seconds=6, concurrency=2)
+    client = CountingCKAN(settings.ckan_url, settings.ckan_api_token.reveal())
+    run = RunContext(settings, project.catalog, client, Publisher(client, project.catalog, settings), "timeout")
+    run.publisher.sync_organizations()  # what the nightly flow does before its datasets
+    outcomes = {o.dataset_id: o for o in run_datasets(run, [slow, fine], collect_retries=0, retry_delay_seconds=0)}
+    scenario.text("outcome", outcomes[slow.id])
+    assert outcomes[slow.id].status == "source_error", outcomes[slow.id].message
+    assert "timed out after 6 s during collect" in outcomes[slow.id].message
+    assert outcomes[fine.id].status == "published", outcomes[fine.id].message
+    scenario.expect(fine.id, csv_version(1), rows=3)
+    scenario.expect_unpublished(slow.id)
