@@ -108,16 +108,22 @@ def test_full_disk_new_and_existing_datasets(project, small_disk, unique_name, s
     scenario.expect_unpublished(new.id)
 
 
-def test_full_disk_after_the_data_fits_but_the_report_does_not(project, small_disk, unique_name, scenario):
-    """The canonical CSV fits and validation runs, but writing the validation report hits the full disk."""
-    ds = project.add_file(unique_name("disk-report"), csv_version(1))
+def _published_then_room_for_the_csv_only(project, small_disk, dataset_id: str):
+    """A published dataset whose new ~40 kB CSV fits on a tmpfs that then has no room for its report."""
+    ds = project.add_file(dataset_id, csv_version(1))
     assert project.run()[ds.id].status == "published"
-    data = _big_csv(5, 700)  # ~40 kB canonical CSV
+    data = _big_csv(5, 700)
     project.write_file(ds.id, data)
     disk = small_disk(48 * 1024)
     # Leave exactly the CSV's pages free (tmpfs counts 4 kB pages): the CSV fits, the report cannot.
     pages = -(-len(data.encode()) // 4096)
     (disk / "filler").write_bytes(b"\0" * (48 * 1024 - pages * 4096))
+    return ds, disk
+
+
+def test_full_disk_after_the_data_fits_but_the_report_does_not(project, small_disk, unique_name, scenario):
+    """The canonical CSV fits and validation runs, but writing the validation report hits the full disk."""
+    ds, disk = _published_then_room_for_the_csv_only(project, small_disk, unique_name("disk-report"))
     outcome = project.run(settings=project.with_settings(state_dir=disk))[ds.id]
     scenario.text("outcome", outcome)
     assert outcome.status == "source_error", outcome.message
@@ -134,13 +140,7 @@ def test_full_disk_during_validation_in_the_prefect_tasks_is_a_disk_error(
     from pipelines.ckan.publisher import Publisher
     from pipelines.flows import RunContext, run_datasets
 
-    ds = project.add_file(unique_name("disk-flow"), csv_version(1))
-    assert project.run()[ds.id].status == "published"
-    data = _big_csv(5, 700)
-    project.write_file(ds.id, data)
-    disk = small_disk(48 * 1024)
-    pages = -(-len(data.encode()) // 4096)
-    (disk / "filler").write_bytes(b"\0" * (48 * 1024 - pages * 4096))
+    ds, disk = _published_then_room_for_the_csv_only(project, small_disk, unique_name("disk-flow"))
     settings = project.with_settings(state_dir=disk)
     client = CountingCKAN(settings.ckan_url, settings.ckan_api_token.reveal())
     run = RunContext(settings, project.catalog, client, Publisher(client, project.catalog, settings), "flow-disk")
