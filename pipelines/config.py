@@ -54,6 +54,7 @@ class Settings:
     dataset_timeout_seconds: float = 900.0
     withdrawal: str = "private"  # "private" or "delete"; never purge
     allow_private_hosts: bool = False
+    keep_runs: int = 3  # nightly work folders kept under <state>/work
 
     @property
     def catalog_path(self) -> Path:
@@ -84,6 +85,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
       OPPNADATA_DATASET_TIMEOUT seconds one dataset may take (default 900)
       OPPNADATA_WITHDRAWAL      private | delete (default private)
       OPPNADATA_ALLOW_PRIVATE_HOSTS  allow sources on private/loopback hosts (default false)
+      OPPNADATA_KEEP_RUNS       nightly work folders kept under <state>/work (default 3)
     """
     env = os.environ if env is None else env
     root = Path(env.get("OPPNADATA_ROOT", PROJECT_ROOT)).resolve()
@@ -102,4 +104,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         dataset_timeout_seconds=float(env.get("OPPNADATA_DATASET_TIMEOUT", "900")),
         withdrawal=withdrawal,
         allow_private_hosts=_bool(env.get("OPPNADATA_ALLOW_PRIVATE_HOSTS", "false")),
+        keep_runs=int(env.get("OPPNADATA_KEEP_RUNS", "3")),
     )

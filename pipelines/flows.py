@@ -47,6 +47,7 @@ from .reporting.rows import summary_rows
 from .run_report import RunSummary, write_summary
 from .sources.base import Collected, SourceError, SourceValidators
 from .validate import ValidationReport
+from .workdirs import prune_old_runs
 
 DEFAULT_COLLECT_RETRIES = 2
 DEFAULT_RETRY_DELAY_SECONDS = 60.0
@@ -271,6 +272,7 @@ def _run(
             outcomes += withdraw_removed_task(run.publisher)
         except Exception as exc:
             run_errors.append(f"withdrawing removed datasets: {describe_error(exc)}")
+    prune_old_runs(run.settings.work_dir, run.settings.keep_runs, current=run.run_id)
     return _finish(run, outcomes, started, t0, run_errors)
 
 

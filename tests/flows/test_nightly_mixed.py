@@ -43,7 +43,8 @@ def _statuses(summary) -> dict[str, str]:
     return {o.dataset_id: o.status for o in summary.outcomes}
 
 
-def test_mixed_catalog_statuses_artifacts_state_and_exit_code(flow_project, fixture_server, unique_name, ckan_portal):
+def test_mixed_catalog_statuses_artifacts_state_and_exit_code(flow_project, fixture_server, unique_name, ckan_portal, monkeypatch):
+    monkeypatch.setenv("OPPNADATA_KEEP_RUNS", "2")
     tok = unique_name.token
     paths = {name: f"/flows/{tok}/{name}.csv" for name in ("valid", "retitled", "invalid", "down", "gone")}
     fixture_server.set(paths["valid"], VALID_CSV, content_type="text/csv")
@@ -124,3 +125,8 @@ def test_mixed_catalog_statuses_artifacts_state_and_exit_code(flow_project, fixt
     assert third.write_calls == 0
     flow_run, _ = _flow_run_and_artifacts(third.run_id)
     assert flow_run.state.is_completed()
+
+    # Three nights with OPPNADATA_KEEP_RUNS=2: the oldest work folder is gone, every run report stays.
+    work = flow_project.root.parent / "state" / "work"
+    assert sorted(p.name for p in work.iterdir()) == sorted({second.run_id, third.run_id})
+    assert len(list((flow_project.root.parent / "state" / "reports").glob("*.json"))) == 3
