@@ -8,7 +8,8 @@ be published by accident.
 
 Frictionless' describe reads "0880" as the integer 880; code-like columns
 (digits with a leading zero somewhere in the sample) are turned back into
-strings with a pattern, so kommunkod keeps its leading zero.
+strings with a pattern, so kommunkod keeps its leading zero. It also reads
+"57,3265" as text; columns of decimal-comma numbers become `number`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .catalog_checks.placeholders import PLACEHOLDER
 from .catalog_checks.structure import catalog_json_schema
 
 _DIGITS = re.compile(r"^\d+$")
+_SWEDISH_NUMBER = re.compile(r"^-?\d+(,\d+)?$")
 
 
 def _column_values(csv_path: Path, limit: int = 10_000) -> dict[str, list[str]]:
@@ -46,6 +48,16 @@ def is_code_like(values: list[str]) -> bool:
     return bool(present) and all(_DIGITS.match(v) for v in present) and any(len(v) > 1 and v[0] == "0" for v in present)
 
 
+def is_decimal_comma_number(values: list[str]) -> bool:
+    """All non-empty values are numbers written with a decimal comma (57,3265), at least one with a comma.
+
+    The sample is the raw export's text: normalization turns decimal commas into
+    points only for fields the schema calls `number`, so the draft must say so.
+    """
+    present = [v for v in values if v != ""]
+    return bool(present) and all(_SWEDISH_NUMBER.match(v) for v in present) and any("," in v for v in present)
+
+
 def infer_schema(csv_path: Path) -> dict[str, Any]:
     """A Table Schema for a canonical UTF-8 CSV, with code-like columns as strings and TODO titles."""
     resource = frictionless.describe(str(csv_path), type="resource")
@@ -60,6 +72,8 @@ def infer_schema(csv_path: Path) -> dict[str, Any]:
             lengths = {len(v) for v in column if v}
             out["type"] = "string"
             out["constraints"] = {"pattern": rf"^\d{{{lengths.pop()}}}$" if len(lengths) == 1 else r"^\d+$"}
+        elif out["type"] == "string" and is_decimal_comma_number(column):
+            out["type"] = "number"
         if field.get("format") not in (None, "default"):
             out["format"] = field["format"]
         out["title"] = f"{PLACEHOLDER}: svensk rubrik för {name}"

@@ -131,3 +131,14 @@ def test_register_refuses_a_loopback_url_by_default(project: Path, fixture_serve
     assert "OPPNADATA_ALLOW_PRIVATE_HOSTS" in result.output
     assert fixture_server.count("/export/intern.csv") == 0  # refused before connecting
     assert (project / "catalog.yaml").read_bytes() == catalog
+
+
+def test_decimal_comma_columns_are_drafted_as_numbers_and_the_filled_in_entry_passes_check(project: Path, tmp_path: Path):
+    export = tmp_path / "badplatser-lage.csv"
+    export.write_bytes("namn;kommunkod;lat;lon\nByxelkrok;0885;57,3265;17,0098\nStensö;0880;56,6475;16,3352\n".encode("cp1252"))
+    result = register(project, "badplatser-lage", "--file", str(export), "--organization", "kalmar-kommun")
+    assert result.exit_code == 0, result.output
+    schema = json.loads((project / "schemas/badplatser-lage.json").read_text(encoding="utf-8"))
+    assert {f["name"]: f["type"] for f in schema["fields"]} == {"namn": "string", "kommunkod": "string", "lat": "number", "lon": "number"}
+    fill_in(project, "badplatser-lage")
+    assert check_project(project) == []  # the steward file (cp1252, ';', decimal commas) validates as numbers
