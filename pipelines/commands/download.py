@@ -40,7 +40,7 @@ def download_command(dataset_id: str | None, all_: bool, to: Path, fmt: str) -> 
     its Table Schema and licence as a data package (DIR/datapackage.json) that
     `frictionless validate` accepts. Exit 1 when anything failed.
 
-    Example: oppnadata download badplatser --to data/ --format csv
+    Example: oppnadata download kommuner-kalmar-lan --to data/ --format csv
     """
     from rich.console import Console
     from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,

@@ -15,7 +15,7 @@ def publish_command(dataset_id: str) -> None:
     Only valid data is published; an invalid or unreachable source keeps the
     last good version online. Exit 0 when published or unchanged, 1 otherwise.
 
-    Example: CKAN_API_TOKEN=... oppnadata publish kommuner-i-kalmar-lan
+    Example: CKAN_API_TOKEN=... oppnadata publish kommuner-kalmar-lan
     """
     from ..ckan.client import connect, describe_error
     from ..ckan.publisher import PublishError, Publisher

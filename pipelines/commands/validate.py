@@ -16,7 +16,7 @@ def validate_command(dataset_id: str, fmt: str) -> None:
 
     Exit 0 when the data is valid, 1 when it is invalid or the source failed.
 
-    Example: oppnadata validate kommuner-i-kalmar-lan
+    Example: oppnadata validate kommuner-kalmar-lan
     """
     import json
 
