@@ -11,6 +11,7 @@ passing their tasks as the `Stages`, so the two can never drift apart.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass, replace
@@ -59,7 +60,7 @@ def validate_step(collected: Collected, schema: Mapping[str, Any], workdir: Path
     if collected.not_modified or collected.data is None:
         return None
     report = validate_table(collected.data.path, schema)
-    (workdir / "validation-report.json").write_text(_json(report.to_dict()), encoding="utf-8")
+    (workdir / "validation-report.json").write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     (workdir / "validation-report.md").write_text(report.to_markdown(collected.dataset_id), encoding="utf-8")
     return report
 
@@ -152,9 +153,3 @@ def process_dataset(dataset: Dataset, catalog: Catalog, settings: Settings, publ
     catalog the dataset came from.
     """
     return run_dataset(dataset, settings, publisher, settings.work_dir / run_id / dataset.id)
-
-
-def _json(value: Any) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False, indent=2, default=str)

@@ -29,7 +29,6 @@ SCHEMA = {
     "primaryKey": ["kommunkod"],
 }
 
-CSV_V1 = "kommunkod,kommun,antal,andel\n0880,Kalmar,12,0.75\n0885,Borgholm,20,0.9\n"
 CSV_V1 = (
     "kommunkod,kommun,antal,andel,provdatum\n"
     "0880,Kalmar,12,0.75,2024-06-01\n"

@@ -121,14 +121,28 @@ def _published_then_room_for_the_csv_only(project, small_disk, dataset_id: str):
     return ds, disk
 
 
-def test_full_disk_after_the_data_fits_but_the_report_does_not(project, small_disk, unique_name, scenario):
-    """The canonical CSV fits and validation runs, but writing the validation report hits the full disk."""
-    ds, disk = _published_then_room_for_the_csv_only(project, small_disk, unique_name("disk-report"))
-    outcome = project.run(settings=project.with_settings(state_dir=disk))[ds.id]
+def _flow_run(project, settings, run_id: str):
+    """A RunContext for the flow's dataset tasks, as the nightly flow opens one (fresh client, no cache)."""
+    from pipelines.ckan.client import CountingCKAN
+    from pipelines.ckan.publisher import Publisher
+    from pipelines.flows import RunContext
+
+    client = CountingCKAN(settings.ckan_url, settings.ckan_api_token.reveal())
+    return RunContext(settings, project.catalog, client, Publisher(client, project.catalog, settings), run_id)
+
+
+def _assert_disk_error_and_last_good_kept(outcome, ds, scenario):
     scenario.text("outcome", outcome)
     assert outcome.status == "source_error", outcome.message
     assert "disk" in outcome.message and "No space left on device" in outcome.message
     scenario.expect(ds.id, csv_version(1), rows=3)
+
+
+def test_full_disk_after_the_data_fits_but_the_report_does_not(project, small_disk, unique_name, scenario):
+    """The canonical CSV fits and validation runs, but writing the validation report hits the full disk."""
+    ds, disk = _published_then_room_for_the_csv_only(project, small_disk, unique_name("disk-report"))
+    outcome = project.run(settings=project.with_settings(state_dir=disk))[ds.id]
+    _assert_disk_error_and_last_good_kept(outcome, ds, scenario)
 
 
 def test_full_disk_during_validation_in_the_prefect_tasks_is_a_disk_error(
@@ -136,19 +150,12 @@ def test_full_disk_during_validation_in_the_prefect_tasks_is_a_disk_error(
 ):
     """The same full disk as above, through the nightly flow's dataset task (Prefect tasks, real harness):
     the data was never judged, so it is a disk error, not "invalid"."""
-    from pipelines.ckan.client import CountingCKAN
-    from pipelines.ckan.publisher import Publisher
-    from pipelines.flows import RunContext, run_datasets
+    from pipelines.flows import run_datasets
 
     ds, disk = _published_then_room_for_the_csv_only(project, small_disk, unique_name("disk-flow"))
-    settings = project.with_settings(state_dir=disk)
-    client = CountingCKAN(settings.ckan_url, settings.ckan_api_token.reveal())
-    run = RunContext(settings, project.catalog, client, Publisher(client, project.catalog, settings), "flow-disk")
+    run = _flow_run(project, project.with_settings(state_dir=disk), "flow-disk")
     [outcome] = run_datasets(run, [ds], collect_retries=0, retry_delay_seconds=0)
-    scenario.text("outcome", outcome)
-    assert outcome.status == "source_error", outcome.message
-    assert "disk" in outcome.message and "No space left on device" in outcome.message
-    scenario.expect(ds.id, csv_version(1), rows=3)
+    _assert_disk_error_and_last_good_kept(outcome, ds, scenario)
 
 
 def test_a_dataset_past_its_timeout_is_recorded_and_the_others_still_publish(
@@ -157,9 +164,7 @@ def test_a_dataset_past_its_timeout_is_recorded_and_the_others_still_publish(
     """OPPNADATA_DATASET_TIMEOUT through the Prefect dataset task: a source that answers slower than the
     dataset's time budget (but within the HTTP read timeout) ends as a recorded failure naming the stage,
     and a healthy dataset in the same run is published."""
-    from pipelines.ckan.client import CountingCKAN
-    from pipelines.ckan.publisher import Publisher
-    from pipelines.flows import RunContext, run_datasets
+    from pipelines.flows import run_datasets
     from tests.plugins.fixture_server import Reply
 
     slow_path = f"/rel/{unique_name.token}/slow.csv"
@@ -167,8 +172,7 @@ def test_a_dataset_past_its_timeout_is_recorded_and_the_others_still_publish(
     slow = project.add_http(unique_name("slow"), fixture_server.url(slow_path))
     fine = project.add_file(unique_name("fine"), csv_version(1))
     settings = project.with_settings(dataset_timeout_seconds=6, concurrency=2)
-    client = CountingCKAN(settings.ckan_url, settings.ckan_api_token.reveal())
-    run = RunContext(settings, project.catalog, client, Publisher(client, project.catalog, settings), "timeout")
+    run = _flow_run(project, settings, "timeout")
     run.publisher.sync_organizations()  # what the nightly flow does before its datasets
     outcomes = {o.dataset_id: o for o in run_datasets(run, [slow, fine], collect_retries=0, retry_delay_seconds=0)}
     scenario.text("outcome", outcomes[slow.id])
