@@ -60,7 +60,7 @@ def main() -> None:
     )
     os.environ.pop("PREFECT_API_URL", None)
 
-    from tests.flows.project import FlowProject
+    from tests.run.project import FlowProject
     from tests.plugins.fixture_server import FixtureServer
 
     server = FixtureServer().start()
@@ -74,11 +74,9 @@ def main() -> None:
     from prefect.testing.utilities import prefect_test_harness
 
     from pipelines.catalog import load_catalog
-    from pipelines.ckan.client import connect
-    from pipelines.ckan.publisher import Publisher
+    from pipelines.ckan import Publisher, connect
     from pipelines.config import load_settings
-    from pipelines.flows import nightly
-    from pipelines.pipeline import process_dataset
+    from pipelines.run import nightly, process_dataset
 
     settings = load_settings()
     catalog = load_catalog(settings.catalog_path)
@@ -137,7 +135,7 @@ def purge(settings, catalog, organization: str) -> None:
     """Remove everything the benchmark created in CKAN."""
     import ckanapi
 
-    from pipelines.ckan.client import connect
+    from pipelines.ckan import connect
 
     client = connect(settings)
     for ds in catalog.datasets:

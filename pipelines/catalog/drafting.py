@@ -22,8 +22,8 @@ from typing import Any
 import frictionless
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .catalog_checks.placeholders import PLACEHOLDER
-from .catalog_checks.structure import catalog_json_schema
+from .checks.placeholders import PLACEHOLDER
+from .checks.structure import catalog_json_schema
 
 _DIGITS = re.compile(r"^\d+$")
 _SWEDISH_NUMBER = re.compile(r"^-?\d+(,\d+)?$")

@@ -3,7 +3,7 @@
 Two entry points with different scopes:
 
 * `load_catalog(path)` is what every run starts with. It checks catalog.yaml
-  itself (syntax, the JSON Schema in pipelines/catalog.schema.json, unique ids,
+  itself (syntax, the JSON Schema in pipelines/catalog/catalog.schema.json, unique ids,
   references, that the files it names exist and stay inside their folders, no
   literal secrets, no unfinished `TODO`) and returns a `Catalog` — or raises
   `CatalogError` with every problem located as file:line:column. It does not
@@ -13,7 +13,7 @@ Two entry points with different scopes:
   `load_catalog` checks, plus every Table Schema in schemas/ and every steward
   file in datasets/ against its schema. It returns the problems, never raises.
 
-The checks themselves live in pipelines/catalog_checks/, one module per kind.
+The checks themselves live in pipelines/catalog/checks/, one module per kind.
 """
 
 from __future__ import annotations
@@ -21,20 +21,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .catalog_checks.building import build_catalog
-from .catalog_checks.paths import inside
-from .catalog_checks.placeholders import placeholder_problems
-from .catalog_checks.problems import CatalogError, Problem
-from .catalog_checks.references import reference_problems
-from .catalog_checks.paths import path_problems
-from .catalog_checks.secrets_scan import secret_problems
-from .catalog_checks.structure import structure_problems
-from .catalog_checks.table_schemas import read_table_schema
-from .catalog_checks.yaml_tree import load_tree, to_plain
-from .model import Catalog, Dataset
-
-__all__ = ["CatalogError", "Problem", "read_catalog", "load_catalog", "load_schema", "check_project"]
-
+from .checks.building import build_catalog
+from .checks.paths import inside
+from .checks.placeholders import placeholder_problems
+from .checks.problems import CatalogError, Problem
+from .checks.references import reference_problems
+from .checks.paths import path_problems
+from .checks.secrets_scan import secret_problems
+from .checks.structure import structure_problems
+from .checks.table_schemas import read_table_schema
+from .checks.yaml_tree import load_tree, to_plain
+from ..model import Catalog, Dataset
 
 def _display(path: Path, root: Path) -> str:
     try:
@@ -99,8 +96,8 @@ def _schema_files(root: Path) -> list[Path]:
 
 def _file_entries(plain: Any, broken: set[tuple]) -> list[tuple[str, dict, str]]:
     """(id, source options, schema path) of file datasets whose entry passed every check."""
-    from .catalog_checks.paths import schema_relpath
-    from .catalog_checks.structure import is_broken
+    from .checks.paths import schema_relpath
+    from .checks.structure import is_broken
 
     out = []
     datasets = plain.get("datasets") if isinstance(plain, dict) else None
@@ -119,7 +116,7 @@ def check_project(root: Path) -> list[Problem]:
     Steward files are checked even when another part of catalog.yaml is broken,
     as long as their own entry is sound, so one mistake never hides another.
     """
-    from .catalog_checks.steward_files import steward_file_problems  # pulls in the normalizer and validator
+    from .checks.steward_files import steward_file_problems  # pulls in the normalizer and validator
 
     root = Path(root)
     catalog, problems, plain, broken = _read(root / "catalog.yaml")

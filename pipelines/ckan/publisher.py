@@ -38,7 +38,7 @@ from ..outcome import (
     WITHDRAWN,
     DatasetOutcome,
 )
-from ..sources.base import Collected, SourceValidators
+from ..sources import Collected, SourceValidators
 from . import datastore, mapping, quality_record, resources
 from .client import CountingCKAN, describe_error
 

@@ -1,4 +1,4 @@
-"""`oppnadata check --quality`: MQA points per dataset and for the catalog.
+"""MQA points per dataset and for the catalog, as the portal serves them (`oppnadata check --quality`).
 
 Published datasets are scored from what the portal serves (distribution URLs
 checked, SHACL run on their DCAT graph); a dataset that is not published yet,
@@ -15,14 +15,13 @@ import requests
 
 from ..config import Settings
 from ..model import Catalog
-from ..quality import PublishFacts, render_text, score_catalog, score_dataset
+from ..mqa import PublishFacts, render_text, score_catalog, score_dataset
+from .client import connect
+from .quality_record import published_facts
 
 
 def quality_report(catalog: Catalog, settings: Settings) -> tuple[str, dict[str, Any]]:
     """The text report and a JSON-ready summary."""
-    from ..ckan.client import connect
-    from ..ckan.quality_record import published_facts
-
     client = connect(settings)
     facts: dict[str, PublishFacts] = {}
     notes: list[str] = []

@@ -61,7 +61,7 @@ def check_command(fmt: str, root: Path | None, quality: bool) -> None:
         from dataclasses import replace
 
         from ..catalog import load_catalog
-        from .quality_report import quality_report
+        from ..ckan import quality_report
 
         settings = replace(settings_or_exit(), project_root=root)
         text, summary = quality_report(load_catalog(settings.catalog_path), settings)

@@ -17,9 +17,8 @@ def publish_command(dataset_id: str) -> None:
 
     Example: CKAN_API_TOKEN=... oppnadata publish kommuner-kalmar-lan
     """
-    from ..ckan.client import connect, describe_error
-    from ..ckan.publisher import PublishError, Publisher
-    from ..pipeline import process_dataset
+    from ..ckan import PublishError, Publisher, connect, describe_error
+    from ..run import process_dataset
 
     settings = settings_or_exit()
     if not settings.ckan_api_token:

@@ -60,7 +60,7 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> 
     if unknown:
         raise click.BadParameter(f"not in catalog.yaml: {', '.join(unknown)}", param_hint="--dataset")
 
-    from ..prefect_server import use_project_prefect_home
+    from ..run import use_project_prefect_home
 
     use_project_prefect_home(settings)  # before prefect is imported
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")  # the bar shows progress
@@ -68,9 +68,7 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..flows import nightly
-    from ..reporting.console import summary_table
-    from ..run_report import RunSummary
+    from ..run import RunSummary, nightly, summary_table
 
     console = Console(width=None if sys.stdout.isatty() else 160)  # logs and CI get a readable table
     columns = (TextColumn("[bold]nightly[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))

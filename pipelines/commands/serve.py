@@ -39,7 +39,7 @@ def serve_command(port: int, no_server: bool) -> None:
     if no_server and not os.environ.get("PREFECT_API_URL"):
         raise click.UsageError("--no-server needs PREFECT_API_URL (the Prefect server to register with)")
 
-    from ..prefect_server import LocalPrefectServer, PrefectServerError, use_project_prefect_home
+    from ..run import LocalPrefectServer, PrefectServerError, use_project_prefect_home
 
     home = use_project_prefect_home(settings)  # before prefect is imported
     server = None
@@ -63,7 +63,7 @@ def serve_nightly() -> None:
     """Register the scheduled deployment and run its flow runs here until interrupted."""
     from prefect.schedules import Cron
 
-    from ..flows import nightly
+    from ..run import nightly
 
     click.echo(f"serving deployment nightly/{DEPLOYMENT_NAME}: {CRON} ({TIMEZONE}); Ctrl-C stops")
     nightly.serve(

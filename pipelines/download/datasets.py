@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import requests
 
-from pipelines.download_transfer import ProgressHook, TransferError, fetch
+from .transfer import ProgressHook, TransferError, fetch
 
 FORMATS = ("csv", "geojson", "json")
 _ROLE_BY_FORMAT = {"csv": "data", "geojson": "geojson", "json": "data"}

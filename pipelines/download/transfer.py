@@ -1,6 +1,6 @@
 """One resumable, verified file transfer over HTTP.
 
-WHY separate from `pipelines.download`: resuming and verifying a byte stream has
+WHY separate from `datasets`: resuming and verifying a byte stream has
 nothing to do with CKAN, and it is where the subtle cases live (a server that
 ignores `Range`, a partial file that is already complete, a file whose content
 does not match its recorded SHA-256). Kept apart, each case is tested directly.

@@ -1,23 +1,22 @@
 """Metadata quality (data.europa.eu MQA) of our datasets, from our own metadata.
 
-The lead's `oppnadata check --quality` and the publisher call these; the work is
-done in `pipelines.mqa` (vocabularies, facts, indicators, scoring, render). The
-score is computed before harvest, so a steward sees what Sveriges dataportal and
-data.europa.eu will report — and why points are missing — before they do.
+`oppnadata check --quality` and the publisher call these. The score is computed
+before harvest, so a steward sees what Sveriges dataportal and data.europa.eu
+will report — and why points are missing — before they do.
+
+Split by job: `vocabularies` (the closed lists the indicators compare against),
+`facts` (what is known about a dataset at publish time), `indicators` (the 23
+indicators and their points), `scoring` (dataset and catalog scores), `render`
+(a text report) and `shacl` (DCAT-AP SHACL shapes run on a published graph).
 """
 
 from __future__ import annotations
 
-from pipelines.mqa.facts import DistributionFacts, PublishFacts, facts_from_package
-from pipelines.mqa.indicators import DIMENSIONS, INDICATORS, MAX_POINTS
-from pipelines.mqa.render import render_text
-from pipelines.mqa.scoring import (
-    IndicatorScore,
-    QualityScore,
-    rating_for,
-    score_catalog,
-    score_dataset,
-)
+from .facts import DistributionFacts, PublishFacts, facts_from_package
+from .indicators import DIMENSIONS, INDICATORS, MAX_POINTS
+from .render import render_text
+from .scoring import IndicatorScore, QualityScore, rating_for, score_catalog, score_dataset
+from .shacl import validate_turtle
 
 __all__ = [
     "DIMENSIONS",
@@ -32,4 +31,5 @@ __all__ = [
     "render_text",
     "score_catalog",
     "score_dataset",
+    "validate_turtle",
 ]

@@ -4,7 +4,7 @@ Why: Python's csv module tops out at a few tens of MB/s, too slow for
 gigabyte exports next to pandas. Polars parses and writes in parallel native
 code with a streaming engine (bounded memory).
 
-Why it is only a fast path: the row-by-row engine in `normalize` is the
+Why it is only a fast path: the row-by-row `csv` engine (`csv_files`) is the
 reference. This engine takes a file only when it can prove it would produce
 the same bytes:
 - a header of ≥ 2 distinct, non-empty names (after trimming), no unnamed columns;
@@ -27,12 +27,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
+from ..files import atomic_write
 from .encoding import Detected
 
 CHUNK = 1 << 20
@@ -140,7 +140,6 @@ def normalize_csv_fast(
     import polars as pl
 
     tmpdir = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
-    out_tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
     try:
         header_line, parts = _parts(src, detected, tmpdir)
         header = next(csv.reader(io.StringIO(header_line.decode("utf-8"), newline=""), delimiter=delimiter), None)
@@ -156,18 +155,16 @@ def normalize_csv_fast(
             rows += _convert_part(pl, part, tmpdir / f"out-{i:05d}.csv", names, plan, simple, delimiter, header=(i == 0))
             outputs.append(tmpdir / f"out-{i:05d}.csv")
             part.unlink()
-        with open(out_tmp, "wb") as out:
+        with atomic_write(dest) as out:
             for path in outputs:
                 with open(path, "rb") as fh:
                     shutil.copyfileobj(fh, out, CHUNK)
                 path.unlink()
-        os.replace(out_tmp, dest)
         return rows
     except (_Declined, pl.exceptions.PolarsError, UnicodeDecodeError, csv.Error):
         return None  # the reference engine handles it, and names the line of any error
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
-        out_tmp.unlink(missing_ok=True)
 
 
 def _convert_part(pl, part: Path, out: Path, names: list[str], plan, simple, delimiter: str, *, header: bool) -> int:

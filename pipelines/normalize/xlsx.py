@@ -2,7 +2,7 @@
 
 Why a separate module: sheet selection, the header row and Excel's habit of
 reporting a "used range" far beyond the data are Excel concerns; the canonical
-writer in `normalize` only sees plain rows.
+writer (`writer`) only sees plain rows.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import zlib
 from pathlib import Path
 from typing import Any, Iterator
 
-from .normalize import NormalizeResult, normalize_rows
-from .sources.base import SourceError
+from ..errors import SourceError, SourceErrorKind
+from .writer import NormalizeResult, normalize_rows
 
 # An XLSX file is a zip: a few hundred kB can unpack to gigabytes (a "zip bomb"). The download size
 # limit cannot see that, so the declared unpacked size is checked before anything is unpacked.
@@ -30,7 +30,7 @@ def check_unpacked_size(path: Path, source: str, limit: int = MAX_UNPACKED_BYTES
         return  # not a readable zip: openpyxl reports it as a broken workbook
     if total > limit:
         raise SourceError(
-            "too_large",
+            SourceErrorKind.TOO_LARGE,
             f"{source}: the workbook unpacks to {total} bytes, more than the limit of {limit} bytes "
             "(a zip bomb, or an export too large for XLSX: ask for CSV)",
         )
@@ -44,7 +44,7 @@ def _open_sheet(path: Path, sheet: str | int | None, source: str):
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise SourceError(
-            "decode_error", f"{source}: not a readable XLSX workbook ({type(exc).__name__}); save it as .xlsx again"
+            SourceErrorKind.DECODE_ERROR, f"{source}: not a readable XLSX workbook ({type(exc).__name__}); save it as .xlsx again"
         ) from None
     names = wb.sheetnames
     if sheet is None:
@@ -52,13 +52,13 @@ def _open_sheet(path: Path, sheet: str | int | None, source: str):
     elif isinstance(sheet, int) and not isinstance(sheet, bool):
         if not 1 <= sheet <= len(names):
             wb.close()
-            raise SourceError("config", f"{source}: sheet number {sheet} does not exist; the workbook has {len(names)} sheet(s): {names}")
+            raise SourceError(SourceErrorKind.CONFIG, f"{source}: sheet number {sheet} does not exist; the workbook has {len(names)} sheet(s): {names}")
         ws = wb.worksheets[sheet - 1]
     elif str(sheet) in names:
         ws = wb[str(sheet)]
     else:
         wb.close()
-        raise SourceError("config", f"{source}: no sheet named {sheet!r}; the workbook has {names}")
+        raise SourceError(SourceErrorKind.CONFIG, f"{source}: no sheet named {sheet!r}; the workbook has {names}")
     return wb, ws
 
 
@@ -66,13 +66,13 @@ def iter_sheet_rows(path: Path, *, sheet: str | int | None = None, header_row: i
     """Rows from `header_row` (1-based) down; the first yielded row is the header."""
     source = source or path.name
     if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
-        raise SourceError("config", f"{source}: header_row must be a whole number ≥ 1, not {header_row!r}")
+        raise SourceError(SourceErrorKind.CONFIG, f"{source}: header_row must be a whole number ≥ 1, not {header_row!r}")
     wb, ws = _open_sheet(path, sheet, source)
     try:
         ws.reset_dimensions()  # ignore the stored "used range": it is often wrong
         yield from ws.iter_rows(min_row=header_row, values_only=True)
     except (zipfile.BadZipFile, EOFError, zlib.error) as exc:  # a member that lies about its size or is corrupt
-        raise SourceError("decode_error", f"{source}: the workbook is damaged ({exc}); save it as .xlsx again") from None
+        raise SourceError(SourceErrorKind.DECODE_ERROR, f"{source}: the workbook is damaged ({exc}); save it as .xlsx again") from None
     finally:
         wb.close()
 

@@ -1,4 +1,4 @@
-"""Prefect flows and tasks, and nothing else: the stages live in `pipelines.pipeline`.
+"""Prefect flows and tasks, and nothing else: the stages live in `pipelines.run.pipeline`.
 
 Why the shape is what it is (measured with Prefect 3.9 here):
 - One dataset is one *task* ("dataset") whose nested tasks are the stages
@@ -35,18 +35,18 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from .catalog import load_catalog
-from .ckan.client import CountingCKAN, connect, describe_error
-from .ckan.publisher import PublishError, Publisher
-from .config import Settings, load_settings
-from .model import Catalog, Dataset
-from .outcome import INVALID, PUBLISH_ERROR, SOURCE_ERROR, DatasetOutcome
+from ..catalog import load_catalog
+from ..ckan import CountingCKAN, PublishError, Publisher, connect, describe_error
+from ..config import Settings, load_settings
+from ..errors import SourceError
+from ..model import Catalog, Dataset
+from ..outcome import INVALID, PUBLISH_ERROR, SOURCE_ERROR, DatasetOutcome
+from ..sources import Collected, SourceValidators
+from ..validation import ValidationReport
 from .pipeline import Stages, collect_step, publish_step, run_dataset, validate_step
 from .reporting.markdown import summary_markdown
 from .reporting.rows import summary_rows
-from .run_report import RunSummary, write_summary
-from .sources.base import Collected, SourceError, SourceValidators
-from .validate import ValidationReport
+from .summary import RunSummary, write_summary
 from .workdirs import prune_old_runs
 
 DEFAULT_COLLECT_RETRIES = 2

@@ -18,15 +18,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from .catalog import load_schema
-from .config import Settings
-from .ckan.client import describe_error
-from .ckan.publisher import PublishError, Publisher
-from .model import Catalog, Dataset
-from .outcome import INVALID, PUBLISH_ERROR, SOURCE_ERROR, DatasetOutcome
-from .sources import collect
-from .sources.base import Collected, CollectContext, HttpSettings, SourceError, SourceValidators
-from .validate import ValidationReport, validate_table
+from ..catalog import load_schema
+from ..ckan import PublishError, Publisher, describe_error
+from ..config import Settings
+from ..errors import SourceError, SourceErrorKind
+from ..model import Catalog, Dataset
+from ..outcome import INVALID, PUBLISH_ERROR, SOURCE_ERROR, DatasetOutcome
+from ..sources import Collected, CollectContext, HttpSettings, SourceValidators, collect
+from ..validation import ValidationReport, render_markdown, validate_table
 
 
 def collect_context(settings: Settings, schema: Mapping[str, Any], previous: SourceValidators | None) -> CollectContext:
@@ -50,7 +49,7 @@ def collect_step(
     try:
         schema = load_schema(settings.project_root, dataset)
     except Exception as exc:  # a broken schema is a catalog problem, reported like a source error
-        raise SourceError("config", f"cannot read the Table Schema {dataset.schema}: {exc}") from None
+        raise SourceError(SourceErrorKind.CONFIG, f"cannot read the Table Schema {dataset.schema}: {exc}") from None
     workdir.mkdir(parents=True, exist_ok=True)
     return collect(dataset, workdir, collect_context(settings, schema, previous)), schema
 
@@ -61,7 +60,7 @@ def validate_step(collected: Collected, schema: Mapping[str, Any], workdir: Path
         return None
     report = validate_table(collected.data.path, schema)
     (workdir / "validation-report.json").write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    (workdir / "validation-report.md").write_text(report.to_markdown(collected.dataset_id), encoding="utf-8")
+    (workdir / "validation-report.md").write_text(render_markdown(report, collected.dataset_id), encoding="utf-8")
     return report
 
 

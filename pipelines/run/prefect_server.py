@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 from typing import Mapping, MutableMapping
 
-from .config import Settings
+from ..config import Settings
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 4200

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .outcome import STATUSES, DatasetOutcome
+from ..outcome import STATUSES, DatasetOutcome
 
 SCHEMA_VERSION = 1
 

@@ -38,7 +38,8 @@ from urllib.parse import quote, quote_plus, urljoin, urlsplit
 
 import requests
 
-from .base import HttpSettings, SourceError, SourceValidators
+from ..errors import SourceError, SourceErrorKind
+from .base import HttpSettings, SourceValidators
 from .netguard import check_url
 from .ratelimit import RateLimiter
 
@@ -188,25 +189,31 @@ def fetch(
     secrets: Iterable[str] = (),
     expect: str = "data",
     limiter: RateLimiter | None = None,
+    sample_bytes: int | None = None,
 ) -> Fetched:
     """Download `url` to `dest` (atomically). Raise SourceError on any failure.
 
     `expect` names what the body should be ("CSV", "JSON", ...) for messages;
-    an HTML body is refused unless `expect == "html"`.
+    an HTML body is refused unless `expect == "html"`. With `sample_bytes`, only
+    the body's first bytes are kept (at least that many, unless it is shorter):
+    a sample, not the file, so a larger body is not refused.
     """
     secrets = tuple(s for s in secrets if s)
     redact = Redactor(secrets)
     if not secrets:
-        return _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter)
+        return _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter,
+                      sample_bytes)
     token = id(redact)
     _scrub.active[token] = redact
     try:
-        return _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter)
+        return _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter,
+                      sample_bytes)
     finally:
         _scrub.active.pop(token, None)
 
 
-def _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter) -> Fetched:
+def _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter,
+           sample_bytes) -> Fetched:
     started = time.monotonic()
     current = _prepared_url(url, params, redact, kind="config", what="the source URL")
     shown = redact(current)
@@ -246,14 +253,14 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                     allow_redirects=False,
                 )
             except requests.Timeout:
-                failure = SourceError("timeout", f"no answer within the time limit from {shown}", url=shown)
+                failure = SourceError(SourceErrorKind.TIMEOUT, f"no answer within the time limit from {shown}", url=shown)
             except requests.RequestException as exc:
-                failure = SourceError("unreachable", f"cannot connect to {shown} ({type(exc).__name__})", url=shown)
+                failure = SourceError(SourceErrorKind.UNREACHABLE, f"cannot connect to {shown} ({type(exc).__name__})", url=shown)
             except ValueError:
                 # requests parses a redirect's Location even with allow_redirects=False
                 # (e.g. an unclosed IPv6 '['); the server's answer is broken, retrying will not help
                 raise SourceError(
-                    "http_status", f"the redirect from {shown} is not a valid URL (malformed Location header)", url=shown
+                    SourceErrorKind.HTTP_STATUS, f"the redirect from {shown} is not a valid URL (malformed Location header)", url=shown
                 ) from None
             else:
                 with resp:
@@ -262,7 +269,7 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                         location = resp.headers.get("Location")
                         hops += 1
                         if not location or hops > MAX_REDIRECTS:
-                            raise SourceError("http_status", f"too many or broken redirects from {shown}", url=shown, status=status)
+                            raise SourceError(SourceErrorKind.HTTP_STATUS, f"too many or broken redirects from {shown}", url=shown, status=status)
                         current = _prepared_url(
                             location, None, redact, kind="http_status", what=f"the redirect from {shown}", base=current
                         )
@@ -278,13 +285,13 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                         log.info("not modified: %s", shown)
                         return Fetched(None, 304, shown, "", 0, previous or validators, requests_made, time.monotonic() - started)
                     if status == 429 or status >= 500:
-                        failure = SourceError("http_status", f"HTTP {status} from {shown}", url=shown, status=status)
+                        failure = SourceError(SourceErrorKind.HTTP_STATUS, f"HTTP {status} from {shown}", url=shown, status=status)
                         # RFC 9110 §10.2.3: Retry-After comes with 429 and with 503 (planned downtime)
                         asked = _retry_after(resp.headers.get("Retry-After")) if status in (429, 503) else None
                         if asked is not None:
                             if asked > settings.backoff_max:
                                 raise SourceError(
-                                    "http_status",
+                                    SourceErrorKind.HTTP_STATUS,
                                     f"HTTP {status} from {shown}: the server asks to wait {asked:.0f} s, "
                                     f"longer than the {settings.backoff_max:.0f} s we wait; try again later",
                                     url=shown,
@@ -292,13 +299,13 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                                 )
                             wait = asked
                     elif status >= 400:
-                        raise SourceError("http_status", f"HTTP {status} from {shown}", url=shown, status=status)
+                        raise SourceError(SourceErrorKind.HTTP_STATUS, f"HTTP {status} from {shown}", url=shown, status=status)
                     elif status != 200 and status != 203:
-                        raise SourceError("http_status", f"unexpected HTTP {status} from {shown}", url=shown, status=status)
+                        raise SourceError(SourceErrorKind.HTTP_STATUS, f"unexpected HTTP {status} from {shown}", url=shown, status=status)
                     else:
                         content_type = resp.headers.get("Content-Type", "")
                         try:
-                            size = _stream_to(resp, dest, settings, shown, expect, content_type)
+                            size = _stream_to(resp, dest, settings, shown, expect, content_type, sample_bytes)
                         except SourceError as err:
                             if err.kind not in ("unreachable", "timeout"):
                                 raise
@@ -322,7 +329,7 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
 def _html_error(head: bytes, shown: str, expect: str, status: int) -> SourceError:
     title = html_title(head)
     return SourceError(
-        "wrong_content",
+        SourceErrorKind.WRONG_CONTENT,
         f"{shown} returned an HTML page{f' ({title!r})' if title else ''} where {expect} was expected; "
         "check the URL in catalog.yaml",
         url=shown,
@@ -330,19 +337,21 @@ def _html_error(head: bytes, shown: str, expect: str, status: int) -> SourceErro
     )
 
 
-def _stream_to(resp: requests.Response, dest: Path, settings: HttpSettings, shown: str, expect: str, content_type: str) -> int:
+def _stream_to(resp: requests.Response, dest: Path, settings: HttpSettings, shown: str, expect: str, content_type: str,
+               sample_bytes: int | None = None) -> int:
     """Write the body to dest via a temporary file; return its size."""
     declared = resp.headers.get("Content-Length")
     encoded = bool(resp.headers.get("Content-Encoding"))
-    if declared and declared.isdigit() and int(declared) > settings.max_bytes and not encoded:
+    if sample_bytes is None and declared and declared.isdigit() and int(declared) > settings.max_bytes and not encoded:
         raise SourceError(
-            "too_large",
+            SourceErrorKind.TOO_LARGE,
             f"{shown} announces {int(declared)} bytes, more than the limit of {settings.max_bytes} bytes",
             url=shown,
         )
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
     size = 0
     head = b""
+    sampled = False
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as fh:
@@ -355,18 +364,21 @@ def _stream_to(resp: requests.Response, dest: Path, settings: HttpSettings, show
                     size += len(chunk)
                     if size > settings.max_bytes:
                         raise SourceError(
-                            "too_large", f"{shown} sent more than the limit of {settings.max_bytes} bytes", url=shown
+                            SourceErrorKind.TOO_LARGE, f"{shown} sent more than the limit of {settings.max_bytes} bytes", url=shown
                         )
                     fh.write(chunk)
+                    if sample_bytes is not None and size >= sample_bytes:
+                        sampled = True  # enough for a sample: the rest is never read
+                        break
             except requests.exceptions.ConnectionError as exc:
                 if "timed out" in str(exc).lower():
-                    raise SourceError("timeout", f"the body from {shown} stopped arriving (read timeout)", url=shown) from None
+                    raise SourceError(SourceErrorKind.TIMEOUT, f"the body from {shown} stopped arriving (read timeout)", url=shown) from None
                 raise SourceError(
-                    "unreachable", f"the connection to {shown} broke after {size} bytes (truncated body)", url=shown
+                    SourceErrorKind.UNREACHABLE, f"the connection to {shown} broke after {size} bytes (truncated body)", url=shown
                 ) from None
             except requests.exceptions.ContentDecodingError:
                 raise SourceError(
-                    "decode_error",
+                    SourceErrorKind.DECODE_ERROR,
                     f"the body from {shown} does not decompress as its Content-Encoding says "
                     f"({resp.headers.get('Content-Encoding')}); the server sends a broken file",
                     url=shown,
@@ -374,19 +386,19 @@ def _stream_to(resp: requests.Response, dest: Path, settings: HttpSettings, show
             except requests.RequestException:
                 of = f" of {declared}" if declared else ""
                 raise SourceError(
-                    "unreachable",
+                    SourceErrorKind.UNREACHABLE,
                     f"the body from {shown} was cut off (truncated body: {size}{of} bytes written before the break)",
                     url=shown,
                 ) from None
         if head and expect != "html" and looks_like_html(content_type, head):
             raise _html_error(head, shown, expect, resp.status_code)
-        if declared and declared.isdigit() and not encoded and size != int(declared):
+        if declared and declared.isdigit() and not encoded and not sampled and size != int(declared):
             raise SourceError(
-                "unreachable", f"the body from {shown} was cut off: {size} of {declared} bytes (truncated body)", url=shown
+                SourceErrorKind.UNREACHABLE, f"the body from {shown} was cut off: {size} of {declared} bytes (truncated body)", url=shown
             )
         os.replace(tmp, dest)
     except OSError as exc:
-        raise SourceError("disk", f"cannot write the download of {shown}: {exc.strerror}") from None
+        raise SourceError(SourceErrorKind.DISK, f"cannot write the download of {shown}: {exc.strerror}") from None
     finally:
         tmp.unlink(missing_ok=True)
     return size

@@ -1,6 +1,6 @@
 """Validate a canonical CSV against its Frictionless Table Schema → a report.
 
-This is the one entry point the pipeline, the CLI and the publisher call. It
+This is the one entry point the pipeline, the CLI and the catalog check call. It
 never raises on bad data, a missing file or a broken schema: all of those come
 back as errors in the `ValidationReport`, because a nightly run has to report
 every dataset rather than stop at the first broken one. Only a wrong *setting*
@@ -13,12 +13,10 @@ import time
 from pathlib import Path
 from typing import Any, Mapping
 
-from .validation.engine_choice import auto_prefers_fast, requested_engine
-from .validation.frictionless_engine import validate_with_frictionless
-from .validation.report import ValidationError, ValidationReport, build_report
-from .validation.schema_loading import load_schema
-
-__all__ = ["ValidationError", "ValidationReport", "validate_table"]
+from .engine_choice import ValidationEngine, auto_prefers_fast, requested_engine
+from .frictionless_engine import validate_with_frictionless
+from .report import ValidationError, ValidationReport, build_report
+from .schema_loading import load_schema
 
 
 def validate_table(
@@ -26,13 +24,13 @@ def validate_table(
     schema: Mapping[str, Any] | Path,
     *,
     limit_errors: int = 1000,
-    engine: str = "auto",
+    engine: ValidationEngine | str = ValidationEngine.AUTO,
 ) -> ValidationReport:
     """Validate `csv_path` against `schema` (a descriptor or a path to its JSON file).
 
-    engine: "frictionless" (the reference), "fast" (vectorized, falls back to
+    engine: `frictionless` (the reference), `fast` (vectorized, falls back to
     frictionless with `fallback_reason` set when it does not support the schema
-    or the file), or "auto" (the OPPNADATA_VALIDATION_ENGINE setting if set,
+    or the file), or `auto` (the OPPNADATA_VALIDATION_ENGINE setting if set,
     else fast for files above a size threshold).
     """
     started = time.perf_counter()
@@ -41,13 +39,13 @@ def validate_table(
     descriptor, schema_error = load_schema(schema)
     if schema_error is not None:
         return build_report(
-            engine="none", rows=0, fields=(), errors=[schema_error], limit_errors=limit_errors,
+            engine=ValidationEngine.NONE, rows=0, fields=(), errors=[schema_error], limit_errors=limit_errors,
             truncated=False, seconds=time.perf_counter() - started,
         )
     assert descriptor is not None
-    use_fast = choice == "fast" or (choice == "auto" and auto_prefers_fast(csv_path))
+    use_fast = choice == ValidationEngine.FAST or (choice == ValidationEngine.AUTO and auto_prefers_fast(csv_path))
     if use_fast:
-        from .validation.fast_engine import validate_fast
+        from .fast_engine import validate_fast
 
         report = validate_fast(csv_path, descriptor, limit_errors=limit_errors)
     else:

@@ -13,7 +13,7 @@ from pipelines.ckan.publisher import Publisher
 from pipelines.config import Secret, Settings
 from pipelines.model import Catalog, Dataset
 from pipelines.outcome import DatasetOutcome
-from pipelines.pipeline import process_dataset
+from pipelines.run import process_dataset
 
 from .builders import catalog, dataset, organization
 

@@ -9,7 +9,7 @@ import pytest
 from pipelines.ckan import datastore, resources
 from pipelines.ckan.publisher import Publisher
 from pipelines.outcome import INVALID, PUBLISH_ERROR, PUBLISHED, SOURCE_ERROR, UNCHANGED, WITHDRAWN
-from pipelines.pipeline import process_dataset
+from pipelines.run import process_dataset
 
 from .conftest import CSV_V1
 

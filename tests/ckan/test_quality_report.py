@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.commands.quality_report import quality_report
+from pipelines.ckan import quality_report
 from pipelines.config import Settings
 
 from .builders import dataset

@@ -91,7 +91,7 @@ def test_resume_against_the_portal_file_store(published, tmp_path):
     part = tmp_path / "out" / "stor.csv.part"
     part.parent.mkdir()
     part.write_bytes(body[: len(body) // 2])
-    from pipelines.download_transfer import fetch
+    from pipelines.download.transfer import fetch
 
     got = fetch(res["url"], tmp_path / "out" / "stor.csv", sha256(body))
     assert (tmp_path / "out" / "stor.csv").read_bytes() == body

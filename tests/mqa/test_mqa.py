@@ -9,7 +9,7 @@ import pytest
 from pipelines.model import (
     Catalog, CatalogMeta, Contact, Dataset, Organization, Source, Temporal,
 )
-from pipelines.quality import (
+from pipelines.mqa import (
     DIMENSIONS, INDICATORS, MAX_POINTS, DistributionFacts, PublishFacts,
     facts_from_package, rating_for, render_text, score_catalog, score_dataset,
 )

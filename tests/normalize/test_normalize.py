@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.encoding import detect_encoding
-from pipelines.normalize import decimal_point, detect_delimiter, iso_date, normalize_csv
-from pipelines.sources.base import SourceError
+from pipelines.normalize import decimal_point, detect_delimiter, detect_encoding, iso_date, normalize_csv
+from pipelines.errors import SourceError
 from tests.sources.helpers import BADPLATSER_SCHEMA, read_csv
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "http" / "kommun" / "badplatser_cp1252.csv"

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.normalize import normalize_csv
+from pipelines.normalize import NormalizeEngine, normalize_csv
 from tests.sources.helpers import BADPLATSER_SCHEMA
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "http" / "kommun" / "badplatser_cp1252.csv"
@@ -44,16 +44,16 @@ def test_engines_agree_byte_for_byte(tmp_path_factory, rows, encoding, delimiter
     tmp = tmp_path_factory.mktemp("eng")
     src = tmp / "src.csv"
     write_source(src, rows, encoding, delimiter, line_end)
-    ref = normalize_csv(src, tmp / "ref.csv", SCHEMA, delimiter=delimiter, engine="reference")
-    fast = normalize_csv(src, tmp / "fast.csv", SCHEMA, delimiter=delimiter, engine="fast")
+    ref = normalize_csv(src, tmp / "ref.csv", SCHEMA, delimiter=delimiter, engine=NormalizeEngine.CSV)
+    fast = normalize_csv(src, tmp / "fast.csv", SCHEMA, delimiter=delimiter, engine=NormalizeEngine.POLARS)
     assert ref.engine == "csv" and fast.engine == "polars"  # simple values: the fast engine must not decline
     assert (tmp / "fast.csv").read_bytes() == (tmp / "ref.csv").read_bytes()
     assert fast.rows == ref.rows
 
 
 def test_engines_agree_on_the_municipal_fixture(tmp_path):
-    ref = normalize_csv(FIXTURE, tmp_path / "ref.csv", BADPLATSER_SCHEMA, engine="reference")
-    fast = normalize_csv(FIXTURE, tmp_path / "fast.csv", BADPLATSER_SCHEMA, engine="fast")
+    ref = normalize_csv(FIXTURE, tmp_path / "ref.csv", BADPLATSER_SCHEMA, engine=NormalizeEngine.CSV)
+    fast = normalize_csv(FIXTURE, tmp_path / "fast.csv", BADPLATSER_SCHEMA, engine=NormalizeEngine.POLARS)
     # '12 500' (space as thousands separator) is not a simple form: the fast engine declines
     assert fast.engine == "csv"
     assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "ref.csv").read_bytes()
@@ -63,10 +63,10 @@ def test_fast_engine_declines_rows_longer_than_the_header(tmp_path):
     src = tmp_path / "long.csv"
     src.write_text("a;b\n1;2\n3;4;5\n", encoding="utf-8")
     import pytest
-    from pipelines.sources.base import SourceError
+    from pipelines.errors import SourceError
 
     with pytest.raises(SourceError) as err:
-        normalize_csv(src, tmp_path / "o.csv", {"fields": []}, engine="fast")
+        normalize_csv(src, tmp_path / "o.csv", {"fields": []}, engine=NormalizeEngine.POLARS)
     assert "line 3" in str(err.value)  # the reference engine named the line
     assert list(tmp_path.iterdir()) == [src]
 
@@ -75,8 +75,8 @@ def test_fast_engine_declines_bare_carriage_returns(tmp_path):
     # a lone CR ends a record for the csv module (old Mac files); polars would keep it inside the field
     src = tmp_path / "mac.csv"
     src.write_bytes(b"namn;tal;antal;datum;text\r1;2,5;3;2024-01-01;x\r;;;;\r0\n")
-    fast = normalize_csv(src, tmp_path / "fast.csv", SCHEMA, engine="fast")
-    ref = normalize_csv(src, tmp_path / "ref.csv", SCHEMA, engine="reference")
+    fast = normalize_csv(src, tmp_path / "fast.csv", SCHEMA, engine=NormalizeEngine.POLARS)
+    ref = normalize_csv(src, tmp_path / "ref.csv", SCHEMA, engine=NormalizeEngine.CSV)
     assert fast.engine == "csv" and (tmp_path / "fast.csv").read_bytes() == (tmp_path / "ref.csv").read_bytes()
     assert (tmp_path / "ref.csv").read_text() == "namn,tal,antal,datum,text\n1,2.5,3,2024-01-01,x\n0,,,,\n"
 
@@ -84,7 +84,7 @@ def test_fast_engine_declines_bare_carriage_returns(tmp_path):
 def test_reference_engine_quotes_a_carriage_return_inside_a_field(tmp_path):
     src = tmp_path / "cr.csv"
     src.write_bytes(b'a;b\n"x\ry";1\n')
-    normalize_csv(src, tmp_path / "o.csv", {"fields": []}, engine="reference")
+    normalize_csv(src, tmp_path / "o.csv", {"fields": []}, engine=NormalizeEngine.CSV)
     assert (tmp_path / "o.csv").read_bytes() == b'a,b\n"x\ry",1\n'
 
 
@@ -92,15 +92,15 @@ def test_reference_engine_quotes_a_carriage_return_inside_a_field(tmp_path):
 @given(rows=st.lists(row, min_size=5, max_size=60), part_bytes=st.integers(min_value=16, max_value=400))
 def test_engines_agree_when_the_file_is_cut_into_many_parts(tmp_path_factory, monkeypatch, rows, part_bytes):
     # parts are cut only at newlines outside quotes; fields here contain quoted newlines and quotes
-    import pipelines.normalize_polars as engine
+    import pipelines.normalize.polars_csv as engine
 
     monkeypatch.setattr(engine, "PART_BYTES", part_bytes)
     monkeypatch.setattr(engine, "CHUNK", 64)
     tmp = tmp_path_factory.mktemp("parts")
     src = tmp / "src.csv"
     write_source(src, rows, "cp1252", ";", "\r\n")
-    ref = normalize_csv(src, tmp / "ref.csv", SCHEMA, engine="reference")
-    fast = normalize_csv(src, tmp / "fast.csv", SCHEMA, engine="fast")
+    ref = normalize_csv(src, tmp / "ref.csv", SCHEMA, engine=NormalizeEngine.CSV)
+    fast = normalize_csv(src, tmp / "fast.csv", SCHEMA, engine=NormalizeEngine.POLARS)
     assert fast.engine == "polars" and fast.rows == ref.rows
     assert (tmp / "fast.csv").read_bytes() == (tmp / "ref.csv").read_bytes()
     assert sorted(p.name for p in tmp.iterdir()) == ["fast.csv", "ref.csv", "src.csv"]  # no parts left behind

@@ -17,8 +17,8 @@ from pipelines.ckan.publisher import Publisher
 from pipelines.config import Secret, Settings
 from pipelines.model import Catalog, Dataset, Source
 from pipelines.outcome import DatasetOutcome
-from pipelines.pipeline import process_dataset
-from tests.publish.builders import catalog, dataset, organization
+from pipelines.run import process_dataset
+from tests.ckan.builders import catalog, dataset, organization
 
 SCHEMA = {
     "fields": [

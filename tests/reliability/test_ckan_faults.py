@@ -19,7 +19,7 @@ import ckanapi
 import pytest
 from ruamel.yaml import YAML
 
-from pipelines.run_report import read_summary
+from pipelines.run import read_summary
 
 from .catalogs import base
 from .consistency import Expectation, check_dataset, sha256_text
@@ -47,7 +47,7 @@ def _write_http_catalog(root: Path, org: str, sources: dict[str, str]) -> None:
 
 
 def _nightly(state: Path):
-    from pipelines.flows import nightly
+    from pipelines.run import nightly
 
     nightly(collect_retries=0, retry_delay_seconds=0, return_state=True)
     return read_summary(sorted((state / "reports").glob("*.json"))[-1])

@@ -16,7 +16,8 @@ import pytest
 
 from pipelines.catalog import CatalogError, load_catalog
 from pipelines.sources import collect
-from pipelines.sources.base import CollectContext, HttpSettings, SourceError
+from pipelines.errors import SourceError
+from pipelines.sources.base import CollectContext, HttpSettings
 from pipelines.sources.fetch import fetch
 from pipelines.sources.file import resolve_path
 from tests.plugins.fixture_server import Reply

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from pipelines.run_report import read_summary
+from pipelines.run import read_summary
 
 from .project import INVALID_CSV, VALID_CSV
 

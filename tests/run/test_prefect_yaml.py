@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from pipelines.prefect_server import LocalPrefectServer, free_port
+from pipelines.run import LocalPrefectServer, free_port
 
 from .project import VALID_CSV, FlowProject
 from .servers import BIN, ROOT, api, child_env, spawn, stop, wait_for

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from pipelines.config import load_settings
 from pipelines.outcome import DatasetOutcome
-from pipelines.prefect_server import use_project_prefect_home
-from pipelines.reporting.markdown import summary_markdown
-from pipelines.run_report import RunSummary, latest_summary, read_summary, write_summary
+from pipelines.run import use_project_prefect_home
+from pipelines.run import summary_markdown
+from pipelines.run import RunSummary, latest_summary, read_summary, write_summary
 
 
 def _summary(*outcomes: DatasetOutcome, run_errors=()) -> RunSummary:

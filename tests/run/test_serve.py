@@ -8,7 +8,7 @@ import zoneinfo
 import pytest
 
 from pipelines.commands.serve import CRON, DEPLOYMENT_NAME, TIMEZONE
-from pipelines.prefect_server import free_port, is_healthy
+from pipelines.run import free_port, is_healthy
 
 from .servers import BIN, api, child_env, spawn, stop, wait_for
 

@@ -2,7 +2,7 @@
 
 import os
 
-from pipelines.workdirs import prune_old_runs
+from pipelines.run import prune_old_runs
 
 
 def test_keeps_the_newest_runs_the_current_one_and_command_folders(tmp_path):

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from pipelines.sources import collect
-from pipelines.sources.base import HttpSettings, SourceError, SourceValidators
+from pipelines.errors import SourceError
+from pipelines.sources.base import HttpSettings, SourceValidators
 from tests.plugins.fixture_server import Reply
 from tests.sources.helpers import BADPLATSER_SCHEMA, context, dataset, read_csv
 

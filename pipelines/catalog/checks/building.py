@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Catalog, CatalogMeta, Contact, Dataset, Organization, Source, Temporal, frozen_mapping
+from ...model import Catalog, CatalogMeta, Contact, Dataset, Organization, Source, Temporal, frozen_mapping
 from .paths import schema_relpath
 from .yaml_tree import locate
 

@@ -2,7 +2,7 @@
 
 A steward who edits a CSV should learn about a bad row from `oppnadata check`,
 not from a failed night. The file goes through the same normalizer and the
-same validator as in the nightly run (pipelines.normalize, pipelines.validate),
+same validator as in the nightly run (pipelines.normalize, pipelines.validation),
 so check and run cannot disagree. Each error points at the row in the file.
 """
 
@@ -14,10 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..normalize import normalize_csv, normalize_records
-from ..sources.base import SourceError
-from ..validate import validate_table
-from ..xlsx import normalize_xlsx
+from ...errors import SourceError, SourceErrorKind
+from ...normalize import normalize_csv, normalize_records, normalize_xlsx
+from ...validation import validate_table
 from .paths import source_format
 from .problems import Problem
 
@@ -44,7 +43,7 @@ def _normalize(options: Mapping[str, Any], src: Path, dest: Path, schema: Mappin
         try:
             records = _records(src, fmt, options.get("records_path"))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise SourceError("decode_error", f"{display}: cannot read the JSON records ({exc.__class__.__name__}: {exc})") from None
+            raise SourceError(SourceErrorKind.DECODE_ERROR, f"{display}: cannot read the JSON records ({exc.__class__.__name__}: {exc})") from None
         normalize_records(records, dest, schema, source=display)
 
 

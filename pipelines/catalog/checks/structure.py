@@ -1,4 +1,4 @@
-"""Check catalog.yaml against its JSON Schema (pipelines/catalog.schema.json).
+"""Check catalog.yaml against its JSON Schema (pipelines/catalog/catalog.schema.json).
 
 The JSON Schema is the single statement of which keys exist, which are
 required and which values are allowed (closed vocabularies); editors can use it
@@ -54,7 +54,7 @@ def _enum_hint(allowed: list, value: Any) -> str:
     guess = f"did you mean {close[0]!r}? " if close else ""
     if len(allowed) <= _LONG_ENUM:
         return guess + "allowed: " + ", ".join(str(a) for a in allowed)
-    return guess + "see the allowed values in pipelines/catalog.schema.json"
+    return guess + "see the allowed values in pipelines/catalog/catalog.schema.json"
 
 
 def _problem(error: ValidationError, tree: Any, display: str) -> list[Problem]:

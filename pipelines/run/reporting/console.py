@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.table import Table
 
-from ..run_report import RunSummary
+from ..summary import RunSummary
 from .rows import summary_rows
 
 STATUS_STYLES = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..run_report import RunSummary
+from ..summary import RunSummary
 from .rows import summary_rows
 
 

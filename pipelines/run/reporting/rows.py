@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..outcome import DatasetOutcome
-from ..run_report import RunSummary
+from ...outcome import DatasetOutcome
+from ..summary import RunSummary
 
 COLUMNS = ("dataset", "organization", "status", "rows", "seconds", "dataset_url", "report_url", "message")
 
