@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ..sources import HttpSettings
 from ._shared import catalog_or_exit, settings_or_exit
 
 
@@ -35,12 +36,14 @@ class _BarListener:
 @click.option(
     "--retry-delay",
     type=click.FloatRange(min=0),
-    default=60.0,
+    default=HttpSettings.backoff_max,
     show_default=True,
-    help="Seconds between retries of a source that failed transiently (unreachable, timeout, 5xx, 429).",
+    help="Longest wait in seconds between two tries of a source request that failed transiently "
+         "(unreachable, timeout, 5xx, 429); a server asking for a longer Retry-After fails at once.",
 )
 @click.option(
-    "--retries", type=click.IntRange(min=0), default=2, show_default=True, help="Retries for transient source failures."
+    "--retries", type=click.IntRange(min=0), default=HttpSettings.max_attempts - 1, show_default=True,
+    help="Retries of a source request that failed transiently (the only retries: nothing retries on top).",
 )
 def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> None:
     """Run the nightly publication once: every catalog dataset collected, validated and published to CKAN.

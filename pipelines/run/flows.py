@@ -9,8 +9,11 @@ Why the shape is what it is (measured with Prefect 3.9 here):
   task has OPPNADATA_DATASET_TIMEOUT as its Prefect timeout. In a worker thread
   a timeout cannot interrupt a blocking read; the HTTP layer's own read timeout
   bounds that, and the dataset timeout fires at the next Python step.
-- Only a transient `SourceError` (unreachable, timeout, 5xx, 429) is retried.
-  Everything else is a verdict that a retry would only repeat.
+- Nothing is retried here: the HTTP layer (`pipelines.sources.retry`) is the
+  only one that retries, request by request, so a source is tried at most
+  `collect_retries + 1` times, not that many times the HTTP layer's attempts.
+  The flow's `collect_retries` and `retry_delay_seconds` set that layer's
+  retries and its longest wait.
 - The decisions are `pipeline.run_dataset`'s, the same function
   `process_dataset` runs, with these tasks as its stages: a failure is
   recorded in CKAN, the last good version stays online, and the other
@@ -38,19 +41,18 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from ..catalog import load_catalog
 from ..ckan import CountingCKAN, PublishError, Publisher, connect, describe_error
 from ..config import Settings, load_settings
-from ..errors import SourceError
 from ..model import Catalog, Dataset
 from ..outcome import INVALID, PUBLISH_ERROR, SOURCE_ERROR, DatasetOutcome
-from ..sources import Collected, SourceValidators
+from ..sources import Collected, HttpSettings, SourceValidators
 from ..validation import ValidationReport
-from .pipeline import Stages, collect_step, publish_step, run_dataset, validate_step
+from .pipeline import Stages, collect_step, http_settings, publish_step, run_dataset, validate_step
 from .reporting.markdown import summary_markdown
 from .reporting.rows import summary_rows
 from .summary import RunSummary, write_summary
 from .workdirs import prune_old_runs
 
-DEFAULT_COLLECT_RETRIES = 2
-DEFAULT_RETRY_DELAY_SECONDS = 60.0
+DEFAULT_COLLECT_RETRIES = HttpSettings.max_attempts - 1
+DEFAULT_RETRY_DELAY_SECONDS = HttpSettings.backoff_max
 
 # What a dataset's failure is called when it dies (timeout, crash) in a stage.
 STAGE_FAILURE_STATUS = {"start": PUBLISH_ERROR, "collect": SOURCE_ERROR, "validate": INVALID, "publish": PUBLISH_ERROR}
@@ -99,23 +101,12 @@ def open_run(settings: Settings, run_id: str) -> RunContext:
 # ---- tasks -------------------------------------------------------------------
 
 
-def retry_if_transient(task: Any, task_run: Any, state: State) -> bool:
-    """Retry the collect task only when the source failed in a way a later attempt can fix."""
-    try:
-        state.result()
-    except SourceError as exc:
-        return exc.transient
-    except Exception:
-        return False
-    return False
-
-
-@task(name="collect", cache_policy=NO_CACHE, retry_condition_fn=retry_if_transient)
+@task(name="collect", cache_policy=NO_CACHE)
 def collect_task(
-    dataset: Dataset, settings: Settings, workdir: Path, previous: SourceValidators | None
+    dataset: Dataset, settings: Settings, workdir: Path, previous: SourceValidators | None, http: HttpSettings | None
 ) -> tuple[Collected, dict]:
     """Download or read the source and normalize it to canonical CSV (conditional GET when possible)."""
-    return collect_step(dataset, settings, workdir, previous)
+    return collect_step(dataset, settings, workdir, previous, http)
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -146,23 +137,21 @@ def withdraw_removed_task(publisher: Publisher) -> list[DatasetOutcome]:
 
 
 @task(name="dataset", cache_policy=NO_CACHE, task_run_name="dataset-{dataset.id}")
-def dataset_task(dataset: Dataset, run: RunContext, collect_retries: int, retry_delay_seconds: float) -> DatasetOutcome:
+def dataset_task(dataset: Dataset, run: RunContext, http: HttpSettings) -> DatasetOutcome:
     """One dataset, collect → validate → publish; returns its outcome, never raises for its own failures.
 
     The decisions are `run_dataset`'s; this task only supplies the stages as
-    nested Prefect tasks (so the UI shows each one, and only collect retries)
-    and tells the run which stage the dataset is in.
+    nested Prefect tasks (so the UI shows each one) and tells the run which
+    stage the dataset is in.
     """
     stages = Stages(
-        collect=collect_task.with_options(
-            retries=collect_retries, retry_delay_seconds=retry_delay_seconds, task_run_name=f"collect-{dataset.id}"
-        ),
+        collect=collect_task.with_options(task_run_name=f"collect-{dataset.id}"),
         validate=validate_task.with_options(task_run_name=f"validate-{dataset.id}"),
         publish=publish_task.with_options(task_run_name=f"publish-{dataset.id}"),
         record_failure=record_failure_task,
         enter=lambda stage: run.enter(dataset.id, stage),
     )
-    return run_dataset(dataset, run.settings, run.publisher, run.settings.work_dir / run.run_id / dataset.id, stages)
+    return run_dataset(dataset, run.settings, run.publisher, run.settings.work_dir / run.run_id / dataset.id, stages, http)
 
 
 # ---- running many datasets ---------------------------------------------------
@@ -187,20 +176,16 @@ def run_datasets(
     retry_delay_seconds: float,
     progress: ProgressListener | None = None,
 ) -> list[DatasetOutcome]:
-    """Process datasets concurrently (at most `settings.concurrency`); one failure never stops the rest."""
+    """Process datasets concurrently (at most `settings.concurrency`); one failure never stops the rest.
+
+    `collect_retries` and `retry_delay_seconds` are the HTTP layer's retries of each request and its longest wait.
+    """
     timeout = run.settings.dataset_timeout_seconds
+    http = http_settings(run.settings, retries=collect_retries, retry_delay=retry_delay_seconds)
     one = dataset_task.with_options(timeout_seconds=timeout)
     outcomes: list[DatasetOutcome] = []
     with ThreadPoolTaskRunner(max_workers=max(1, run.settings.concurrency)) as runner:
-        futures = {
-            runner.submit(
-                one,
-                parameters=dict(
-                    dataset=ds, run=run, collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds
-                ),
-            ): ds
-            for ds in datasets
-        }
+        futures = {runner.submit(one, parameters=dict(dataset=ds, run=run, http=http)): ds for ds in datasets}
         for future in as_completed(list(futures)):
             dataset = futures[future]
             future.wait()

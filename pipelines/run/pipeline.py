@@ -28,30 +28,48 @@ from ..sources import Collected, CollectContext, HttpSettings, SourceValidators,
 from ..validation import ValidationReport, render_markdown, validate_table
 
 
-def collect_context(settings: Settings, schema: Mapping[str, Any], previous: SourceValidators | None) -> CollectContext:
+def http_settings(settings: Settings, *, retries: int | None = None, retry_delay: float | None = None) -> HttpSettings:
+    """The sources' HTTP limits: hosts from the settings; retries (the only ones) and their longest wait if given."""
+    http = HttpSettings(allow_private_hosts=settings.allow_private_hosts)
+    if retries is not None:
+        http = replace(http, max_attempts=retries + 1)
+    if retry_delay is not None:
+        http = replace(http, backoff_max=retry_delay)
+    return http
+
+
+def collect_context(
+    settings: Settings, schema: Mapping[str, Any], previous: SourceValidators | None, http: HttpSettings | None = None
+) -> CollectContext:
     return CollectContext(
         project_root=settings.project_root,
         schema=schema,
-        http=HttpSettings(allow_private_hosts=settings.allow_private_hosts),
+        http=http or http_settings(settings),
         previous=previous,
         env=dict(os.environ),
     )
 
 
 def collect_step(
-    dataset: Dataset, settings: Settings, workdir: Path, previous: SourceValidators | None = None
+    dataset: Dataset,
+    settings: Settings,
+    workdir: Path,
+    previous: SourceValidators | None = None,
+    http: HttpSettings | None = None,
 ) -> tuple[Collected, dict]:
     """Collect and normalize; raises SourceError (typed) when the source fails.
 
     `previous` are the validators of the published version (from
-    `Publisher.previous_validators`), for a conditional GET.
+    `Publisher.previous_validators`), for a conditional GET; `http` the HTTP
+    limits (default: `http_settings(settings)`). Nothing here retries: the
+    HTTP layer has already retried each request.
     """
     try:
         schema = load_schema(settings.project_root, dataset)
     except Exception as exc:  # a broken schema is a catalog problem, reported like a source error
         raise SourceError(SourceErrorKind.CONFIG, f"cannot read the Table Schema {dataset.schema}: {exc}") from None
     workdir.mkdir(parents=True, exist_ok=True)
-    return collect(dataset, workdir, collect_context(settings, schema, previous)), schema
+    return collect(dataset, workdir, collect_context(settings, schema, previous, http)), schema
 
 
 def validate_step(collected: Collected, schema: Mapping[str, Any], workdir: Path) -> ValidationReport | None:
@@ -108,7 +126,12 @@ class Stages:
 
 
 def run_dataset(
-    dataset: Dataset, settings: Settings, publisher: Publisher, workdir: Path, stages: Stages = Stages()
+    dataset: Dataset,
+    settings: Settings,
+    publisher: Publisher,
+    workdir: Path,
+    stages: Stages = Stages(),
+    http: HttpSettings | None = None,
 ) -> DatasetOutcome:
     """One dataset, collect → validate → publish, with every failure decided and recorded here.
 
@@ -128,7 +151,7 @@ def run_dataset(
         return replace(outcome, seconds=round(time.monotonic() - started, 3))
     stages.enter("collect")
     try:
-        collected, schema = stages.collect(dataset, settings, workdir, previous)
+        collected, schema = stages.collect(dataset, settings, workdir, previous, http)
     except SourceError as exc:
         outcome = stages.record_failure(publisher, dataset, SOURCE_ERROR, f"{exc.kind}: {exc}")
     except OSError as exc:

@@ -18,13 +18,13 @@ from ..model import frozen_mapping
 
 @dataclass(frozen=True)
 class HttpSettings:
-    """Limits for every remote fetch."""
+    """Limits for every remote fetch (the retries are the pipeline's only ones: see `retry`)."""
 
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
-    max_attempts: int = 4
-    backoff_base: float = 1.0  # seconds; doubled each attempt, with jitter
-    backoff_max: float = 30.0
+    max_attempts: int = 4  # tries of one request in all, the first included
+    backoff_base: float = 1.0  # seconds; doubled each retry after the first, plus jitter
+    backoff_max: float = 30.0  # the longest wait between tries, and the longest Retry-After honoured
     max_bytes: int = 2 * 1024**3
     allow_private_hosts: bool = False  # private, loopback and link-local addresses all allowed
     allow_loopback: bool = False  # only 127.0.0.0/8 and ::1 (tests: the fixture server, nothing else)
