@@ -43,11 +43,9 @@ ProgressHook = Callable[[int, int | None], None]  # (bytes just received, total 
 
 
 def _sha256_of(path: Path) -> "hashlib._Hash":
-    digest = hashlib.sha256()
+    """The digest of what `path` holds, open for more bytes (a resumed download appends to it)."""
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(CHUNK), b""):
-            digest.update(block)
-    return digest
+        return hashlib.file_digest(fh, "sha256")
 
 
 def _total_from(response: requests.Response, offset: int) -> int | None:

@@ -9,13 +9,13 @@ UTC start time, so `ls` sorts them by date.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..files import atomic_write
 from ..outcome import STATUSES, DatasetOutcome
 
 SCHEMA_VERSION = 1
@@ -101,12 +101,10 @@ class RunSummary:
 
 
 def write_summary(summary: RunSummary, reports_dir: Path) -> Path:
-    """Write `<reports_dir>/<start>-<run name>.json` atomically (temp file, then rename)."""
-    reports_dir.mkdir(parents=True, exist_ok=True)
+    """Write `<reports_dir>/<start>-<run name>.json` atomically (`pipelines.files.atomic_write`)."""
     path = reports_dir / summary.file_name()
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_write(path, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     return path
 
 

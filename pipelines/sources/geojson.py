@@ -13,12 +13,12 @@ are empty for other geometry types.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import SourceError, SourceErrorKind
+from ..files import atomic_write
 
 WGS84 = "EPSG:4326"
 _EPSG = re.compile(r"EPSG:{1,2}(?:[\d.]*:)?(\d+)$", re.IGNORECASE)
@@ -166,16 +166,12 @@ def _first_out_of_range(coords: Any) -> list | None:
 
 
 def write_geojson(doc: dict, dest: Path) -> None:
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        with atomic_write(dest, "w", encoding="utf-8", newline="\n") as fh:
             json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
             fh.write("\n")
-        os.replace(tmp, dest)
     except OSError as exc:
         raise SourceError(SourceErrorKind.DISK, f"cannot write {dest.name}: {exc.strerror}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def attribute_rows(doc: dict, source: str) -> Iterator[list[Any]]:
