@@ -106,7 +106,7 @@ def main() -> None:
             publisher = Publisher(client, catalog, settings)
             t = time.perf_counter()
             publisher.sync_organizations()
-            run = lambda ds: process_dataset(ds, catalog, settings, publisher, run_id="bench-bare")  # noqa: E731
+            run = lambda ds: process_dataset(ds, settings, publisher, run_id="bench-bare")  # noqa: E731
             if parallel == 1:
                 outcomes = [run(ds) for ds in catalog.datasets]
             else:

@@ -29,7 +29,7 @@ def is_write(action: str) -> bool:
 class CountingCKAN:
     """ckanapi.RemoteCKAN plus per-action call counts (thread-safe)."""
 
-    def __init__(self, url: str, token: str | None = None, *, timeout: float = 120.0):
+    def __init__(self, url: str, token: str | None = None, *, timeout: float | tuple[float, float] = 120.0):
         self.url = url.rstrip("/")
         self._remote = ckanapi.RemoteCKAN(self.url, apikey=token or None, user_agent="oppnadata-kalmar/0.1")
         self._timeout = timeout

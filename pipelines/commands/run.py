@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
+from ..outcome import DatasetOutcome
 from ..sources import HttpSettings
-from ._shared import catalog_or_exit, settings_or_exit
+from ._shared import catalog_or_exit, publishing_settings_or_exit
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 
 class _BarListener:
     """Advances a rich progress bar as datasets finish (called from worker threads; rich locks)."""
 
-    def __init__(self, progress, console):
+    def __init__(self, progress: Progress, console: Console):
         self.progress = progress
         self.console = console
-        self.task_id = None
+        self.task_id: TaskID | None = None
 
     def started(self, total: int) -> None:
         self.task_id = self.progress.add_task("datasets", total=total)
 
-    def finished(self, outcome) -> None:
+    def finished(self, outcome: DatasetOutcome) -> None:
         from rich.markup import escape
 
         if not outcome.ok:
@@ -54,9 +60,7 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> 
 
     Example: CKAN_API_TOKEN=... oppnadata run
     """
-    settings = settings_or_exit()
-    if not settings.ckan_api_token:
-        raise click.UsageError("CKAN_API_TOKEN is not set: export the publishing user's API token first")
+    settings = publishing_settings_or_exit()
     catalog = catalog_or_exit(settings)
     known = {d.id for d in catalog.datasets}
     unknown = [d for d in datasets if d not in known]

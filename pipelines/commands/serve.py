@@ -6,7 +6,7 @@ import os
 
 import click
 
-from ._shared import catalog_or_exit, settings_or_exit
+from ._shared import catalog_or_exit, publishing_settings_or_exit
 
 DEPLOYMENT_NAME = "nightly-0200-stockholm"
 CRON = "0 2 * * *"
@@ -32,9 +32,7 @@ def serve_command(port: int, no_server: bool) -> None:
 
     Example: CKAN_API_TOKEN=... oppnadata serve --port 4200
     """
-    settings = settings_or_exit()
-    if not settings.ckan_api_token:
-        raise click.UsageError("CKAN_API_TOKEN is not set: export the publishing user's API token first")
+    settings = publishing_settings_or_exit()
     catalog_or_exit(settings)
     if no_server and not os.environ.get("PREFECT_API_URL"):
         raise click.UsageError("--no-server needs PREFECT_API_URL (the Prefect server to register with)")

@@ -30,7 +30,7 @@ import io
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Mapping
 
 from ..files import atomic_write
 from .encoding import Detected

@@ -28,7 +28,7 @@ import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol, runtime_checkable
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -39,13 +39,23 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from ..catalog import load_catalog
-from ..ckan import CountingCKAN, PublishError, Publisher, connect, describe_error
+from ..ckan import CountingCKAN, Publisher, connect, describe_error
 from ..config import Settings, load_settings
 from ..model import Catalog, Dataset
-from ..outcome import INVALID, PUBLISH_ERROR, SOURCE_ERROR, DatasetOutcome
+from ..outcome import DatasetOutcome, Status
 from ..sources import Collected, HttpSettings, SourceValidators
 from ..validation import ValidationReport
-from .pipeline import Stages, collect_step, http_settings, publish_step, run_dataset, validate_step
+from .pipeline import (
+    OrganizationSync,
+    Stage,
+    Stages,
+    collect_step,
+    http_settings,
+    publish_step,
+    run_dataset,
+    sync_organizations,
+    validate_step,
+)
 from .reporting.markdown import summary_markdown
 from .reporting.rows import summary_rows
 from .summary import RunSummary, write_summary
@@ -54,10 +64,8 @@ from .workdirs import prune_old_runs
 DEFAULT_COLLECT_RETRIES = HttpSettings.max_attempts - 1
 DEFAULT_RETRY_DELAY_SECONDS = HttpSettings.backoff_max
 
-# What a dataset's failure is called when it dies (timeout, crash) in a stage.
-STAGE_FAILURE_STATUS = {"start": PUBLISH_ERROR, "collect": SOURCE_ERROR, "validate": INVALID, "publish": PUBLISH_ERROR}
 
-
+@runtime_checkable
 class ProgressListener(Protocol):
     """Told when the datasets are known and each time one finishes (e.g. the `run` progress bar)."""
 
@@ -80,16 +88,16 @@ class RunContext:
         self.client = client
         self.publisher = publisher
         self.run_id = run_id
-        self.stages: dict[str, str] = {}  # dataset id -> stage it is in
+        self.stages: dict[str, Stage] = {}  # dataset id -> stage it is in
         self._lock = threading.Lock()
 
-    def enter(self, dataset_id: str, stage: str) -> None:
+    def enter(self, dataset_id: str, stage: Stage) -> None:
         with self._lock:
             self.stages[dataset_id] = stage
 
-    def stage_of(self, dataset_id: str) -> str:
+    def stage_of(self, dataset_id: str) -> Stage:
         with self._lock:
-            return self.stages.get(dataset_id, "start")
+            return self.stages.get(dataset_id, Stage.START)
 
 
 def open_run(settings: Settings, run_id: str) -> RunContext:
@@ -122,13 +130,13 @@ def publish_task(
 
 
 @task(name="record-failure", cache_policy=NO_CACHE)
-def record_failure_task(publisher: Publisher, dataset: Dataset, status: str, message: str) -> DatasetOutcome:
+def record_failure_task(publisher: Publisher, dataset: Dataset, status: Status, message: str) -> DatasetOutcome:
     return publisher.record_failure(dataset, status, message)
 
 
 @task(name="sync-organizations", cache_policy=NO_CACHE)
-def sync_organizations_task(publisher: Publisher) -> int:
-    return publisher.sync_organizations()
+def sync_organizations_task(publisher: Publisher) -> OrganizationSync:
+    return sync_organizations(publisher)
 
 
 @task(name="withdraw-removed", cache_policy=NO_CACHE)
@@ -165,7 +173,7 @@ def _died(run: RunContext, dataset: Dataset, state: State, timeout: float) -> Da
     else:
         error = state.result(raise_on_failure=False)
         message = f"failed during {stage}: {describe_error(error) if isinstance(error, Exception) else state.message}"
-    return record_failure_task(run.publisher, dataset, STAGE_FAILURE_STATUS[stage], message)
+    return record_failure_task(run.publisher, dataset, stage.failure_status, message)
 
 
 def run_datasets(
@@ -243,12 +251,9 @@ def _run(
     if progress is not None:
         progress.started(len(chosen))
     run_errors: list[str] = []
-    try:
-        sync_organizations_task(run.publisher)
-    except PublishError as exc:
-        run_errors.append(f"organizations: {exc}")
-    except Exception as exc:
-        run_errors.append(f"organizations: {describe_error(exc)}")
+    organizations = sync_organizations_task(run.publisher)
+    if organizations.problem:
+        run_errors.append(f"organizations: {organizations.problem}")
     outcomes = run_datasets(
         run, chosen, collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds, progress=progress
     )
@@ -269,8 +274,8 @@ def nightly(
     datasets: list[str] | None = None,
     collect_retries: int = DEFAULT_COLLECT_RETRIES,
     retry_delay_seconds: float = DEFAULT_RETRY_DELAY_SECONDS,
-    progress: Any = None,
-) -> Any:
+    progress: ProgressListener | None = None,
+) -> RunSummary | State:
     """Collect, validate and publish the whole catalog (or the named datasets) to CKAN.
 
     Datasets removed from catalog.yaml are withdrawn only when the whole catalog runs.
@@ -284,6 +289,6 @@ def single_dataset(
     dataset: str,
     collect_retries: int = DEFAULT_COLLECT_RETRIES,
     retry_delay_seconds: float = DEFAULT_RETRY_DELAY_SECONDS,
-) -> Any:
+) -> RunSummary | State:
     """Collect, validate and publish one dataset, with the same tasks and reports as the nightly run."""
     return _run([dataset], collect_retries, retry_delay_seconds, None, withdraw_removed=False)

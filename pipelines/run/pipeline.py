@@ -15,6 +15,7 @@ import json
 import os
 import time
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -22,10 +23,48 @@ from ..catalog import load_schema
 from ..ckan import PublishError, Publisher, describe_error
 from ..config import Settings
 from ..errors import SourceError, SourceErrorKind
-from ..model import Catalog, Dataset
-from ..outcome import INVALID, PUBLISH_ERROR, SOURCE_ERROR, DatasetOutcome
+from ..model import Dataset
+from ..outcome import DatasetOutcome, Status
 from ..sources import Collected, CollectContext, HttpSettings, SourceValidators, collect
 from ..validation import ValidationReport, render_markdown, validate_table
+
+
+class Stage(StrEnum):
+    """Where a dataset is in `run_dataset`: the flow names it when a dataset times out or dies."""
+
+    START = "start"  # asking CKAN what is published
+    COLLECT = "collect"
+    VALIDATE = "validate"
+    PUBLISH = "publish"
+
+    @property
+    def failure_status(self) -> Status:
+        """What a dataset that dies in this stage is recorded as."""
+        return {Stage.COLLECT: Status.SOURCE_ERROR, Stage.VALIDATE: Status.INVALID}.get(self, Status.PUBLISH_ERROR)
+
+
+@dataclass(frozen=True)
+class OrganizationSync:
+    """How bringing the catalog's organizations to CKAN went."""
+
+    problem: str | None = None  # one line, None when every organization is in place
+    reached_ckan: bool = True  # False: CKAN could not be reached at all
+
+
+def sync_organizations(publisher: Publisher) -> OrganizationSync:
+    """Create or update the catalog's organizations before any dataset; never raises.
+
+    Shared by the `publish` command and the nightly flow (`run`, `serve`): a
+    refused organization is reported and the datasets of the others still
+    publish; an unreachable CKAN is said as such.
+    """
+    try:
+        publisher.sync_organizations()
+    except PublishError as exc:
+        return OrganizationSync(problem=str(exc))
+    except Exception as exc:  # CKAN down, connection refused
+        return OrganizationSync(problem=describe_error(exc), reached_ckan=False)
+    return OrganizationSync()
 
 
 def http_settings(settings: Settings, *, retries: int | None = None, retry_delay: float | None = None) -> HttpSettings:
@@ -92,21 +131,16 @@ def publish_step(
 ) -> DatasetOutcome:
     """Publish a valid collection, or record why not. Never raises for CKAN problems."""
     if report is not None and not report.valid:
-        return publisher.record_failure(dataset, INVALID, report_summary(report), report)
+        return publisher.record_failure(dataset, Status.INVALID, report_summary(report), report)
     try:
         return publisher.publish(dataset, collected, report, schema)
     except PublishError as exc:
-        return publisher.record_failure(dataset, PUBLISH_ERROR, str(exc))
+        return publisher.record_failure(dataset, Status.PUBLISH_ERROR, str(exc))
     except Exception as exc:  # CKAN down, connection reset mid-upload
-        return publisher.record_failure(dataset, PUBLISH_ERROR, describe_error(exc))
+        return publisher.record_failure(dataset, Status.PUBLISH_ERROR, describe_error(exc))
 
 
-def record_failure(publisher: Publisher, dataset: Dataset, status: str, message: str) -> DatasetOutcome:
-    """`Publisher.record_failure` with the argument order of the other stages (and of the flow's task)."""
-    return publisher.record_failure(dataset, status, message)
-
-
-def _no_stage(stage: str) -> None:
+def _no_stage(stage: Stage) -> None:
     pass
 
 
@@ -114,15 +148,17 @@ def _no_stage(stage: str) -> None:
 class Stages:
     """What `run_dataset` calls for each stage: the plain functions, or the flow's Prefect tasks.
 
-    `enter(stage)` is told which stage starts ("start", "collect", "validate",
-    "publish"), so the flow can name the stage a timed-out dataset died in.
+    `record_failure` is called as `record_failure(publisher, dataset, status,
+    message)`, the order of `Publisher.record_failure` itself. `enter(stage)`
+    is told which stage starts, so the flow can name the stage a timed-out
+    dataset died in.
     """
 
     collect: Callable[..., tuple[Collected, dict]] = collect_step
     validate: Callable[..., ValidationReport | None] = validate_step
     publish: Callable[..., DatasetOutcome] = publish_step
-    record_failure: Callable[[Publisher, Dataset, str, str], DatasetOutcome] = record_failure
-    enter: Callable[[str], None] = _no_stage
+    record_failure: Callable[[Publisher, Dataset, Status, str], DatasetOutcome] = Publisher.record_failure
+    enter: Callable[[Stage], None] = _no_stage
 
 
 def run_dataset(
@@ -141,37 +177,33 @@ def run_dataset(
     """
     started = time.monotonic()
     if dataset.withdrawn:
-        stages.enter("publish")
+        stages.enter(Stage.PUBLISH)
         return publisher.withdraw(dataset.id, dataset.organization, "marked withdrawn in catalog.yaml")
-    stages.enter("start")
+    stages.enter(Stage.START)
     try:
         previous = publisher.previous_validators(dataset)
     except Exception as exc:  # CKAN unreachable: nothing can be decided
-        outcome = stages.record_failure(publisher, dataset, PUBLISH_ERROR, describe_error(exc))
+        outcome = stages.record_failure(publisher, dataset, Status.PUBLISH_ERROR, describe_error(exc))
         return replace(outcome, seconds=round(time.monotonic() - started, 3))
-    stages.enter("collect")
+    stages.enter(Stage.COLLECT)
     try:
         collected, schema = stages.collect(dataset, settings, workdir, previous, http)
     except SourceError as exc:
-        outcome = stages.record_failure(publisher, dataset, SOURCE_ERROR, f"{exc.kind}: {exc}")
+        outcome = stages.record_failure(publisher, dataset, Status.SOURCE_ERROR, f"{exc.kind}: {exc}")
     except OSError as exc:
-        outcome = stages.record_failure(publisher, dataset, SOURCE_ERROR, f"disk: {exc.strerror or exc}")
+        outcome = stages.record_failure(publisher, dataset, Status.SOURCE_ERROR, f"{SourceErrorKind.DISK}: {exc.strerror or exc}")
     else:
-        stages.enter("validate")
+        stages.enter(Stage.VALIDATE)
         try:
             report = stages.validate(collected, schema, workdir)
         except OSError as exc:  # the work directory is full: the data was never judged, so not "invalid"
-            outcome = stages.record_failure(publisher, dataset, SOURCE_ERROR, f"disk: {exc.strerror or exc}")
+            outcome = stages.record_failure(publisher, dataset, Status.SOURCE_ERROR, f"{SourceErrorKind.DISK}: {exc.strerror or exc}")
         else:
-            stages.enter("publish")
+            stages.enter(Stage.PUBLISH)
             outcome = stages.publish(dataset, publisher, collected, report, schema)
     return replace(outcome, seconds=round(time.monotonic() - started, 3))
 
 
-def process_dataset(dataset: Dataset, catalog: Catalog, settings: Settings, publisher: Publisher, *, run_id: str = "manual") -> DatasetOutcome:
-    """One dataset without Prefect (the `publish` command, tests, the benchmark's bare loop).
-
-    `catalog` is the publisher's catalog; it is accepted so callers state which
-    catalog the dataset came from.
-    """
+def process_dataset(dataset: Dataset, settings: Settings, publisher: Publisher, *, run_id: str = "manual") -> DatasetOutcome:
+    """One dataset without Prefect (the `publish` command, tests, the benchmark's bare loop)."""
     return run_dataset(dataset, settings, publisher, settings.work_dir / run_id / dataset.id)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..files import atomic_write
-from ..outcome import STATUSES, DatasetOutcome
+from ..outcome import DatasetOutcome, Status
 
 SCHEMA_VERSION = 1
 
@@ -39,9 +39,9 @@ class RunSummary:
 
     @property
     def counts(self) -> dict[str, int]:
-        """Datasets per status, every status present (0 when none), in STATUSES order."""
+        """Datasets per status, every status present (0 when none), in `Status` order."""
         found = Counter(o.status for o in self.outcomes)
-        return {status: found.get(status, 0) for status in STATUSES}
+        return {status.value: found.get(status, 0) for status in Status}
 
     @property
     def failed(self) -> tuple[DatasetOutcome, ...]:
@@ -53,7 +53,7 @@ class RunSummary:
 
     def headline(self) -> str:
         """One line for logs and the flow's final state message."""
-        parts = [f"{n} {status.replace('_', ' ')}" for status, n in self.counts.items() if n]
+        parts = [f"{n} {Status(status).label}" for status, n in self.counts.items() if n]
         if self.failed:
             verdict = f"{len(self.failed)} of {len(self.outcomes)} datasets failed"
         elif self.run_errors:

@@ -62,7 +62,7 @@ class Project:
         client = client or self.client()
         publisher = Publisher(client, self.catalog, self.settings)
         publisher.sync_organizations()
-        return process_dataset(self.dataset, self.catalog, self.settings, publisher), client
+        return process_dataset(self.dataset, self.settings, publisher), client
 
 
 @pytest.fixture

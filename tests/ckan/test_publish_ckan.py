@@ -8,7 +8,7 @@ import pytest
 
 from pipelines.ckan import datastore, resources
 from pipelines.ckan.publisher import Publisher
-from pipelines.outcome import INVALID, PUBLISH_ERROR, PUBLISHED, SOURCE_ERROR, UNCHANGED, WITHDRAWN
+from pipelines.outcome import Status
 from pipelines.run import process_dataset
 
 from .conftest import CSV_V1
@@ -22,7 +22,7 @@ def _search_rows(api, resource_id):
 
 def test_first_publish_creates_everything_with_swedish_text_intact(project, ckan_portal):
     outcome, client = project.run()
-    assert outcome.status == PUBLISHED, outcome.message
+    assert outcome.status == Status.PUBLISHED, outcome.message
     assert outcome.rows == 3
 
     anon = ckan_portal.anonymous()
@@ -57,9 +57,9 @@ def test_first_publish_creates_everything_with_swedish_text_intact(project, ckan
 
 def test_second_identical_run_makes_zero_write_calls(project):
     first, _ = project.run()
-    assert first.status == PUBLISHED
+    assert first.status == Status.PUBLISHED
     second, client = project.run()
-    assert second.status == UNCHANGED, second.message
+    assert second.status == Status.UNCHANGED, second.message
     assert client.write_calls == 0, client.calls
     assert second.write_calls == 0
 
@@ -68,7 +68,7 @@ def test_content_change_updates_file_and_datastore(project, ckan_portal):
     project.run()
     project.write_data(CSV_V1 + "0881,Nybro,9,0.5,2024-06-04\n")
     outcome, _ = project.run()
-    assert outcome.status == PUBLISHED and "data uploaded" in outcome.message
+    assert outcome.status == Status.PUBLISHED and "data uploaded" in outcome.message
     pkg = ckan_portal.anonymous().action.package_show(id=project.dataset.id)
     assert len([r for r in pkg["resources"] if r["kalmar_role"] == "data"]) == 1
     data = resources.find(pkg, "data")
@@ -81,7 +81,7 @@ def test_metadata_only_change_patches_metadata_only(project, ckan_portal):
     project.run()
     project.with_dataset(title="Badplatser i Kalmar län (reviderad)")
     outcome, client = project.run()
-    assert outcome.status == PUBLISHED and outcome.message.startswith("metadata updated")
+    assert outcome.status == Status.PUBLISHED and outcome.message.startswith("metadata updated")
     assert {a for a, n in client.calls.items() if n and a.endswith(("_create", "_update", "_patch", "_upsert", "_delete"))} == {"package_patch"}
     assert ckan_portal.anonymous().action.package_show(id=project.dataset.id)["title"].endswith("(reviderad)")
 
@@ -92,7 +92,7 @@ def test_invalid_data_keeps_the_last_good_version_and_records_the_failure(projec
     good = resources.find(before, "data")
     project.write_data(CSV_V1 + "880,Nybro,inte-ett-tal,0.5,2024-06-04\n")
     outcome, _ = project.run()
-    assert outcome.status == INVALID
+    assert outcome.status == Status.INVALID
     assert "type-error" in outcome.message and "last good version kept" in outcome.message
 
     after = ckan_portal.anonymous().action.package_show(id=project.dataset.id)
@@ -100,7 +100,7 @@ def test_invalid_data_keeps_the_last_good_version_and_records_the_failure(projec
     assert (data["sha256"], data["url"]) == (good["sha256"], good["url"])
     assert len(_search_rows(ckan_portal.anonymous(), data["id"])["records"]) == 3
     extras = {e["key"]: e["value"] for e in after["extras"]}
-    assert extras["kalmar_last_status"] == INVALID
+    assert extras["kalmar_last_status"] == Status.INVALID
     assert "type-error" in extras["kalmar_last_error"]
     assert extras["kalmar_last_checked"]
     report = resources.find(after, "report")
@@ -109,16 +109,16 @@ def test_invalid_data_keeps_the_last_good_version_and_records_the_failure(projec
     # Fixing the data publishes again and clears the failure.
     project.write_data(CSV_V1)
     outcome, _ = project.run()
-    assert outcome.status == PUBLISHED
+    assert outcome.status == Status.PUBLISHED
     extras = {e["key"]: e["value"] for e in ckan_portal.anonymous().action.package_show(id=project.dataset.id)["extras"]}
-    assert extras["kalmar_last_status"] == PUBLISHED and extras["kalmar_last_error"] == ""
+    assert extras["kalmar_last_status"] == Status.PUBLISHED and extras["kalmar_last_error"] == ""
 
 
 def test_missing_source_is_a_source_error_and_keeps_the_data(project, ckan_portal):
     project.run()
     (project.root / "datasets" / project.dataset.id / "data.csv").unlink()
     outcome, _ = project.run()
-    assert outcome.status == SOURCE_ERROR and "not_found" in outcome.message
+    assert outcome.status == Status.SOURCE_ERROR and "not_found" in outcome.message
     pkg = ckan_portal.anonymous().action.package_show(id=project.dataset.id)
     assert resources.find(pkg, "data") is not None
 
@@ -127,7 +127,7 @@ def test_withdrawal_makes_the_dataset_private_and_invisible_to_anonymous_search(
     project.run()
     project.with_dataset(withdrawn=True)
     outcome, _ = project.run()
-    assert outcome.status == WITHDRAWN and "private" in outcome.message
+    assert outcome.status == Status.WITHDRAWN and "private" in outcome.message
     anon = ckan_portal.anonymous()
     found = anon.action.package_search(q=project.dataset.id, fq=f"organization:{project.dataset.organization}")
     assert found["count"] == 0
@@ -145,7 +145,7 @@ def test_removed_from_catalog_is_withdrawn_and_hand_made_datasets_are_left_alone
     )
     publisher = Publisher(project.client(), replace(project.catalog, datasets=()), project.settings)
     outcomes = publisher.withdraw_removed()
-    assert [(o.dataset_id, o.status) for o in outcomes] == [(project.dataset.id, WITHDRAWN)]
+    assert [(o.dataset_id, o.status) for o in outcomes] == [(project.dataset.id, Status.WITHDRAWN)]
     assert ckan_portal.api().action.package_show(id=project.dataset.id)["private"] is True
     assert ckan_portal.api().action.package_show(id=by_hand["id"])["private"] is False
 
@@ -171,14 +171,14 @@ def test_interrupted_between_upload_and_datastore_load_converges(project, ckan_p
     assert data["sha256"] != data["datastore_sha256"]  # the mismatch the next run must see
 
     outcome, _ = project.run()
-    assert outcome.status == PUBLISHED
+    assert outcome.status == Status.PUBLISHED
     pkg = ckan_portal.api().action.package_show(id=project.dataset.id)
     datas = [r for r in pkg["resources"] if r["kalmar_role"] == "data"]
     assert len(datas) == 1 and datas[0]["sha256"] == datas[0]["datastore_sha256"]
     assert len(_search_rows(ckan_portal.api(), datas[0]["id"])["records"]) == 4
     assert len(pkg["resources"]) == 3
     again, client = project.run()
-    assert again.status == UNCHANGED and client.write_calls == 0
+    assert again.status == Status.UNCHANGED and client.write_calls == 0
 
 
 def test_new_dataset_is_private_until_its_data_is_in_place(project, ckan_portal, monkeypatch):
@@ -188,7 +188,7 @@ def test_new_dataset_is_private_until_its_data_is_in_place(project, ckan_portal,
     monkeypatch.undo()
     assert ckan_portal.anonymous().action.package_search(fq=f"organization:{project.dataset.organization}")["count"] == 0
     outcome, _ = project.run()
-    assert outcome.status == PUBLISHED
+    assert outcome.status == Status.PUBLISHED
     assert ckan_portal.anonymous().action.package_show(id=project.dataset.id)["private"] is False
 
 
@@ -202,8 +202,8 @@ def test_editor_of_one_organization_cannot_change_another(project, ckan_portal, 
     project.with_dataset(title="Ändrad av fel redaktör")
     client = project.client(user.token)
     publisher = Publisher(client, project.catalog, project.settings)
-    outcome = process_dataset(project.dataset, project.catalog, project.settings, publisher)
-    assert outcome.status == PUBLISH_ERROR
+    outcome = process_dataset(project.dataset, project.settings, publisher)
+    assert outcome.status == Status.PUBLISH_ERROR
     assert project.dataset.organization in outcome.message
     assert "not an editor" in outcome.message
     assert user.token not in outcome.message
@@ -223,14 +223,14 @@ def test_new_etag_with_identical_content_is_unchanged_with_one_honest_write(proj
     project.settings = dc_replace(project.settings, allow_private_hosts=True)
     project.with_dataset(source=Source(type="http", options={"url": fixture_server.url(path), "format": "csv"}))
     first, _ = project.run()
-    assert first.status == PUBLISHED
+    assert first.status == Status.PUBLISHED
     fixture_server.set(path, CSV_V1, content_type="text/csv", headers={"ETag": '"version-2"'})
     second, client = project.run()
-    assert second.status == UNCHANGED, second.message
+    assert second.status == Status.UNCHANGED, second.message
     assert second.message == "source validators refreshed (content identical)"
     assert client.write_calls == 1 and client.calls.get("resource_patch") == 1, client.calls
     data = resources.find(ckan_portal.api().action.package_show(id=project.dataset.id), "data")
     assert data["source_etag"] == '"version-2"'
     third, client = project.run()  # the server now answers 304 to If-None-Match: "version-2"
-    assert third.status == UNCHANGED and client.write_calls == 0
+    assert third.status == Status.UNCHANGED and client.write_calls == 0
     assert fixture_server.requests(path)[-1].headers.get("If-None-Match") == '"version-2"'

@@ -85,7 +85,7 @@ class Project:
         publisher = Publisher(CountingCKAN(settings.ckan_url, settings.ckan_api_token.reveal()), cat, settings)
         publisher.sync_organizations()
         chosen = [self.datasets[i] for i in (ids or self.datasets)]
-        return {d.id: process_dataset(d, cat, settings, publisher, run_id=run_id) for d in chosen}
+        return {d.id: process_dataset(d, settings, publisher, run_id=run_id) for d in chosen}
 
     def with_settings(self, **changes) -> Settings:
         return replace(self.settings, **changes)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.table import Table
 
+from ...outcome import Status
 from ..summary import RunSummary
 from .rows import summary_rows
 
-STATUS_STYLES = {
-    "published": "green",
-    "unchanged": "dim",
-    "withdrawn": "yellow",
-    "invalid": "bold red",
-    "source error": "bold red",
-    "publish error": "bold red",
+STATUS_STYLES = {  # by the label the rows carry
+    Status.PUBLISHED.label: "green",
+    Status.UNCHANGED.label: "dim",
+    Status.WITHDRAWN.label: "yellow",
+    Status.INVALID.label: "bold red",
+    Status.SOURCE_ERROR.label: "bold red",
+    Status.PUBLISH_ERROR.label: "bold red",
 }
 
 

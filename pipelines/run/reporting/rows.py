@@ -13,21 +13,11 @@ from ..summary import RunSummary
 
 COLUMNS = ("dataset", "organization", "status", "rows", "seconds", "dataset_url", "report_url", "message")
 
-STATUS_LABELS = {
-    "published": "published",
-    "unchanged": "unchanged",
-    "invalid": "invalid",
-    "source_error": "source error",
-    "publish_error": "publish error",
-    "withdrawn": "withdrawn",
-}
-
-
 def outcome_row(outcome: DatasetOutcome) -> dict[str, Any]:
     return {
         "dataset": outcome.dataset_id,
         "organization": outcome.organization,
-        "status": STATUS_LABELS[outcome.status],
+        "status": outcome.status.label,
         "rows": outcome.rows,
         "seconds": round(outcome.seconds, 2),
         "dataset_url": outcome.dataset_url or "",
