@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Iterator
 
 from pipelines.ckan.mapping import organization_dict, package_dict
 from pipelines.model import (Catalog, CatalogMeta, Contact, Dataset, Organization, Source,
@@ -99,3 +102,18 @@ def publish(api, catalog: Catalog, tmp: Path, geojson_for: set[str] = frozenset(
                          {"id": 3, "namn": "Äppelviken", "lat": 56.65, "lon": 16.34}])
         packages[ds.id] = api.action.package_show(id=pkg["id"])
     return packages
+
+
+@contextmanager
+def published_catalog(ckan_portal: Any, tmp: Path, prefix: str) -> Iterator[tuple[Catalog, dict[str, dict], str]]:
+    """`build_catalog` published (GeoJSON for the second dataset, DataStore for the first), purged afterwards.
+
+    Yields (catalog, the packages as CKAN shows them by name, the token every name carries).
+    """
+    token = prefix + uuid.uuid4().hex[:8]
+    catalog = build_catalog(token)
+    badplatser, trafik, _ = (d.id for d in catalog.datasets)
+    try:
+        yield catalog, publish(ckan_portal.api(), catalog, tmp, geojson_for={trafik}, datastore_for={badplatser}), token
+    finally:
+        ckan_portal.purge_matching(token)

@@ -17,7 +17,7 @@ import requests
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS as DCT, FOAF, RDF, XSD
 
-from tests.dcat.portal_data import BATHING_SPEC, CC0, CC_BY, build_catalog, publish
+from tests.dcat.portal_data import BATHING_SPEC, CC0, CC_BY, published_catalog
 
 pytestmark = pytest.mark.ckan
 
@@ -33,15 +33,8 @@ NO_BLANK = (DCAT.Catalog, DCAT.Dataset, DCAT.Distribution, FOAF.Agent, VCARD.Kin
 
 @pytest.fixture(scope="module")
 def published(ckan_portal, tmp_path_factory):
-    token = "dcat" + uuid.uuid4().hex[:8]
-    catalog = build_catalog(token)
-    badplatser, trafik, lekplatser = (d.id for d in catalog.datasets)
-    try:
-        packages = publish(ckan_portal.api(), catalog, tmp_path_factory.mktemp("dcat"),
-                           geojson_for={trafik}, datastore_for={badplatser})
+    with published_catalog(ckan_portal, tmp_path_factory.mktemp("dcat"), "dcat") as (catalog, packages, _token):
         yield ckan_portal, catalog, packages
-    finally:
-        ckan_portal.purge_matching(token)
 
 
 @pytest.fixture(scope="module")

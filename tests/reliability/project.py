@@ -1,6 +1,6 @@
 """A throwaway project (schema, catalog objects, steward files or HTTP sources) publishing into a real portal.
 
-Same pattern as tests/publish/conftest.py, for several datasets at once, so a
+Same pattern as tests/ckan/conftest.py, for several datasets at once, so a
 scenario can fail one dataset and check that the others and the last good
 version survive. Runs go through `process_dataset` with a fresh client each
 time (no cache carried over), as a new nightly run would.
