@@ -129,7 +129,7 @@ def check_project(root: Path) -> list[Problem]:
         problems += found
     if plain is not None:
         for dataset_id, options, schema_rel in _file_entries(plain, broken):
-            if _entry_has_problem(plain, dataset_id, entry_problems):
+            if _entry_has_problem(dataset_id, entry_problems):
                 continue
             descriptor = schemas.get(schema_rel)
             if descriptor is not None:
@@ -139,7 +139,7 @@ def check_project(root: Path) -> list[Problem]:
     return sorted(set(problems))
 
 
-def _entry_has_problem(plain: Any, dataset_id: str, entry_problems: set[Problem]) -> bool:
+def _entry_has_problem(dataset_id: str, entry_problems: set[Problem]) -> bool:
     """Did any catalog.yaml problem mention this dataset (by id in its located path)?"""
     return any(f"({dataset_id})" in p.message for p in entry_problems)
 
