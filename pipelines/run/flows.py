@@ -38,14 +38,14 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from ..catalog import load_catalog
-from ..ckan import CountingCKAN, Publisher, connect, describe_error
-from ..config import Settings, load_settings
-from ..model import Catalog, Dataset
-from ..outcome import DatasetOutcome, Status
-from ..sources import Collected, HttpSettings, SourceValidators
-from ..validation import ValidationReport
-from .pipeline import (
+# Absolute imports, unlike the rest of the package: a Prefect worker loads this file by its path
+# (prefect.yaml's entrypoint) as a top-level script, where a relative import has no package to start from.
+from pipelines.catalog import load_catalog
+from pipelines.ckan import CountingCKAN, Publisher, connect, describe_error
+from pipelines.config import Settings, load_settings
+from pipelines.model import Catalog, Dataset
+from pipelines.outcome import DatasetOutcome, Status
+from pipelines.run.pipeline import (
     OrganizationSync,
     Stage,
     Stages,
@@ -56,10 +56,12 @@ from .pipeline import (
     sync_organizations,
     validate_step,
 )
-from .reporting.markdown import summary_markdown
-from .reporting.rows import summary_rows
-from .summary import RunSummary, write_summary
-from .workdirs import prune_old_runs
+from pipelines.run.reporting.markdown import summary_markdown
+from pipelines.run.reporting.rows import summary_rows
+from pipelines.run.summary import RunSummary, write_summary
+from pipelines.run.workdirs import prune_old_runs
+from pipelines.sources import Collected, HttpSettings, SourceValidators
+from pipelines.validation import ValidationReport
 
 DEFAULT_COLLECT_RETRIES = HttpSettings.max_attempts - 1
 DEFAULT_RETRY_DELAY_SECONDS = HttpSettings.backoff_max
