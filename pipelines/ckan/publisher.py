@@ -39,7 +39,7 @@ from ..outcome import (
     DatasetOutcome,
 )
 from ..sources.base import Collected, SourceValidators
-from . import datastore, mapping, quality_record, resources
+from . import datastore, mapping, previews, quality_record, resources
 from .client import CountingCKAN, describe_error
 
 
@@ -215,6 +215,7 @@ class Publisher:
             changes.append(self._record_quality(dataset, writes))
         if refreshed:
             changes.append(VALIDATORS_REFRESHED)
+        changes += previews.ensure(self.client, writes, self.package(dataset.id))
         return changes
 
     def _record_quality(self, dataset: Dataset, writes: _Writes) -> str:
