@@ -29,7 +29,11 @@ SCB_PLACES = {
 
 
 def place_names(spatial_text: str, organizations: Iterable[Mapping]) -> list[str]:
-    """The places named by `spatial_text` ("Region Kalmar län, 0999" → ["Kalmar län", "0999"])."""
+    """The places named by `spatial_text` ("Region Kalmar län, 0999" → ["Kalmar län", "0999"]).
+
+    A piece that names an organization with a known SCB code becomes SCB's name of that place; anything
+    else is shown as stored.
+    """
     code_by_title = {}
     for org in organizations:
         extras = {e["key"]: e["value"] for e in org.get("extras", [])}
@@ -40,6 +44,5 @@ def place_names(spatial_text: str, organizations: Iterable[Mapping]) -> list[str
         if not piece:
             continue
         code = code_by_title.get(piece, piece)
-        # A municipality keeps its own title; a county code becomes the county's name.
-        names.append(SCB_PLACES[code] if code in SCB_PLACES and (len(code) == 2 or piece == code) else piece)
+        names.append(SCB_PLACES.get(code, piece))
     return names

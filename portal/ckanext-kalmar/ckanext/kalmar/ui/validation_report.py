@@ -60,13 +60,19 @@ def _constraint_text(name: str, value: Any) -> str:
     return texts.get(name, f"{name}: {value}")
 
 
+# The order constraints are read in, most basic first (the stored schema's key order is alphabetical).
+CONSTRAINT_ORDER = ("required", "unique", "enum", "pattern", "minLength", "maxLength",
+                    "minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum")
+
+
 def expectation(field: Mapping[str, Any] | None) -> str | None:
     """What the schema asks of a field, in Swedish: "heltal; värde krävs, minst 0"."""
     if not field:
         return None
     parts = [TYPE_NAMES.get(field.get("type", "string"), field.get("type", "string"))]
     constraints = field.get("constraints") or {}
-    wanted = [_constraint_text(k, v) for k, v in constraints.items() if v is not False]
+    keys = sorted(constraints, key=lambda k: (CONSTRAINT_ORDER.index(k) if k in CONSTRAINT_ORDER else len(CONSTRAINT_ORDER), k))
+    wanted = [_constraint_text(k, constraints[k]) for k in keys if constraints[k] is not False]
     return parts[0] + ("; " + ", ".join(wanted) if wanted else "")
 
 
@@ -100,7 +106,7 @@ def grouped(report: Mapping[str, Any], schema: Mapping[str, Any] | None) -> list
             "field": error.get("field"),
             "field_title": (field or {}).get("title"),
             "cell": error.get("cell"),
-            "expected": expectation(field) if code in ("type-error", "constraint-error") else None,
+            "expected": expectation(field) if code in ("type-error", "constraint-error", "unique-error") else None,
             "message": error.get("message"),
         })
     counts = report.get("error_counts") or {}
