@@ -56,7 +56,9 @@ def catalog() -> dict[str, Any] | None:
         "license": {"uri": meta.get("license"), "title": licence_title(meta.get("license"))},
         "dataset_count": len(datasets),
         "organizations": [
-            {**o, "datasets": count.get(o["id"], 0)} for o in sorted(orgs, key=lambda o: o.get("title", ""))
+            {**o, "datasets": count.get(o["id"], 0)}
+            # The catalog's publisher first, then the others alphabetically.
+            for o in sorted(orgs, key=lambda o: (o["id"] != meta.get("publisher"), o.get("title", "")))
         ],
         "themes": [vocabulary.theme(t) or t for t in themes],
     }
