@@ -8,11 +8,11 @@ facts and must agree. Everything comes from what the publisher stored (docs/ckan
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Mapping
 
-from . import dates, metadata, stored_files, validation_report, vocabulary
+from . import dates, freshness, metadata, stored_files, validation_report, vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -35,21 +35,6 @@ STATUS_NOTES = {
 # MQA rating bands of data.europa.eu (and dataportal.se), of 405 points.
 MQA_MAX = 405
 MQA_RATINGS = ((351, "Utmärkt"), (221, "Bra"), (121, "Tillräcklig"), (0, "Bristfällig"))
-
-# The longest expected interval between two changes, in days, per EU frequency code; codes without a
-# promise (irregular, unknown, never, other) have none and are never called stale.
-FREQUENCY_DAYS = {
-    "CONT": 1, "UPDATE_CONT": 1, "DAILY_2": 1, "DAILY": 1,
-    "WEEKLY_3": 7, "WEEKLY_2": 7, "WEEKLY": 7, "BIWEEKLY": 14,
-    "MONTHLY_3": 31, "MONTHLY_2": 31, "MONTHLY": 31, "BIMONTHLY": 62, "QUARTERLY": 92,
-    "ANNUAL_3": 122, "ANNUAL_2": 183, "ANNUAL": 366, "BIENNIAL": 731, "TRIENNIAL": 1096,
-}
-NO_PROMISE = frozenset({"IRREG", "UNKNOWN", "NEVER", "OTHER"})
-
-
-def grace(days: int) -> timedelta:
-    """Slack on top of the promised interval: a tenth of it, at least one day (nightly runs, time zones)."""
-    return timedelta(days=max(1.0, days * 0.1))
 
 
 def mqa_rating(points: int) -> str:
@@ -76,20 +61,6 @@ def last_changed(pkg: Mapping[str, Any]) -> datetime | None:
             if moment:
                 moments.append(moment)
     return max(moments) if moments else None
-
-
-def freshness(frequency_iri: str | None, changed: datetime | None, now: datetime) -> dict[str, Any]:
-    """{"state": current|stale|no_promise|unknown, "text": Swedish, "days": age in days or None}."""
-    code = vocabulary.code_of(frequency_iri) if frequency_iri else None
-    if code is None or code in NO_PROMISE or code not in FREQUENCY_DAYS:
-        return {"state": "no_promise", "text": "Ingen fast uppdateringsfrekvens", "days": None}
-    if changed is None:
-        return {"state": "unknown", "text": "Okänd (ingen publicerad fil)", "days": None}
-    age = now - changed
-    days = age.days
-    if age > timedelta(days=FREQUENCY_DAYS[code]) + grace(FREQUENCY_DAYS[code]):
-        return {"state": "stale", "text": f"Försenad: oförändrad i {days} dagar", "days": days}
-    return {"state": "current", "text": "Aktuell", "days": days}
 
 
 @lru_cache(maxsize=1024)
@@ -136,7 +107,7 @@ def publication(pkg: Mapping[str, Any], now: datetime | None = None) -> dict[str
         "checked": dates.date_time(extras.get("kalmar_last_checked")),
         "changed": dates.date_time(changed) if changed else None,
         "frequency": (vocabulary.frequency(frequency) or frequency) if frequency else None,
-        "freshness": freshness(frequency, changed, now),
+        "freshness": freshness.verdict(vocabulary.code_of(frequency) if frequency else None, changed, now),
         "mqa": {"points": points, "max": MQA_MAX, "rating": mqa_rating(points)} if points is not None else None,
         "validation": validation(pkg),
     }
