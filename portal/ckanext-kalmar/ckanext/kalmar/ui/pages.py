@@ -6,6 +6,7 @@ private dataset appears only to those who may see it.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from datetime import datetime, timezone
 
@@ -14,6 +15,7 @@ from ckan.plugins import toolkit
 
 from . import publication, stored_files, validation_report
 
+log = logging.getLogger(__name__)
 pages = Blueprint("kalmar_pages", __name__)
 
 SEARCH_ROWS = 1000
@@ -43,6 +45,7 @@ def overview():
         "organizations": sorted(organizations, key=lambda o: o.get("title") or ""),
         "chosen": chosen,
         "total": found["count"],
+        "shown": len(found["results"]),
     })
 
 
@@ -61,7 +64,8 @@ def report(id: str):
     try:
         body = validation_report.load(report_res)
     except (stored_files.StoredFileMissing, ValueError) as exc:
-        return toolkit.abort(500, f"Valideringsrapporten kunde inte läsas: {exc}")
+        log.error("validation report of %s unreadable: %s", pkg["name"], exc)
+        return toolkit.abort(500, "Valideringsrapporten kunde inte läsas. Felet är loggat på servern.")
     schema_res = publication.find_resource(pkg, "schema")
     schema = stored_files.read_json(schema_res) if schema_res else None
     return toolkit.render("kalmar/validation_report.html", {

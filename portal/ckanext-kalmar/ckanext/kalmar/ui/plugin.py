@@ -9,7 +9,7 @@ from __future__ import annotations
 import ckan.plugins as p
 from ckan.plugins import toolkit
 
-from . import about, dates, metadata, publication, validation_report, vocabulary
+from . import about, dates, metadata, publication
 from .pages import pages
 
 
@@ -21,8 +21,6 @@ def helpers() -> dict:
         "kalmar_validation": publication.validation,
         "kalmar_about": about.catalog,
         "kalmar_date_time": dates.date_time,
-        "kalmar_error_type_name": validation_report.type_name,
-        "kalmar_frequency_label": vocabulary.frequency,
     }
 
 

@@ -76,10 +76,6 @@ def expectation(field: Mapping[str, Any] | None) -> str | None:
     return parts[0] + ("; " + ", ".join(wanted) if wanted else "")
 
 
-def type_name(code: str) -> str:
-    return ERROR_TYPES.get(code, (code, ""))[0]
-
-
 def summary(report: Mapping[str, Any]) -> dict[str, Any]:
     """valid, the number of errors (a lower bound when truncated), rows checked."""
     counts = report.get("error_counts") or {}
