@@ -25,6 +25,19 @@ VISIBLE_HEADERS_JS = """
 return Array.from(document.querySelectorAll('thead tr:first-child th'))
   .map(th => th.innerText.trim()).filter(Boolean);
 """
+# DataTables sizes its header after the rows arrive: wait until the header and the rows fill the preview's
+# width and every column lines up, as a reader sees the table once it has settled.
+COLUMNS_ALIGNED_JS = """
+const head = document.querySelector('.dt-scroll-head table, .dataTables_scrollHead table');
+const body = document.querySelector('#dtprv');
+const box = document.querySelector('.dt-scroll-body, .dataTables_scrollBody') || body.parentElement;
+if (!head) return false;
+const close = (a, b) => Math.abs(a - b) < 2;
+const ths = Array.from(head.querySelectorAll('thead tr:first-child th'));
+const tds = Array.from(body.querySelectorAll('tbody tr:first-child td'));
+return close(head.offsetWidth, body.offsetWidth) && body.offsetWidth >= 0.9 * box.clientWidth
+  && tds.length > 0 && tds.every((td, i) => ths[i] && close(td.getBoundingClientRect().width, ths[i].getBoundingClientRect().width));
+"""
 UNLABELLED_FIELDS_JS = """
 return Array.from(document.querySelectorAll('input, select, textarea'))
   .filter(f => !['hidden', 'submit', 'button', 'reset', 'image'].includes(f.type))
@@ -107,6 +120,7 @@ def test_resource_page_previews_the_datastore_table(browser, published, ckan_por
     browser.driver.switch_to.frame(frame)
     try:
         browser.wait_for("#dtprv tbody tr td:nth-child(2)", timeout=30)
+        browser.wait_until(lambda: browser.run(COLUMNS_ALIGNED_JS))
         headers = browser.run(VISIBLE_HEADERS_JS)[1:5]
         first_row = [td.text for td in browser.find_all("#dtprv tbody tr:first-child td")][1:5]
         preview_html = browser.html()
