@@ -53,7 +53,8 @@
 
   function draw(container) {
     var status = container.querySelector(".kalmar-map-status");
-    var map = L.map(container.getAttribute("data-map-id"), { preferCanvas: false });
+    var map = L.map(container.getAttribute("data-map-id"), { zoomControl: false });
+    L.control.zoom({ zoomInTitle: "Zooma in", zoomOutTitle: "Zooma ut" }).addTo(map);
     var tiles = container.getAttribute("data-tiles-url");
     if (tiles) {
       L.tileLayer(tiles, { attribution: container.getAttribute("data-tiles-attribution") || "" }).addTo(map);
