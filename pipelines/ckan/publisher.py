@@ -33,7 +33,7 @@ from ..model import Catalog, Dataset
 from ..outcome import FAILURE_STATUSES, DatasetOutcome, Status
 from ..sources import Collected, SourceValidators
 from ..validation import ValidationReport
-from . import datastore, mapping, quality_record, resources
+from . import datastore, mapping, previews, quality_record, resources
 from .client import CountingCKAN, describe_error
 
 
@@ -238,6 +238,8 @@ class Publisher:
             if not changes.published:
                 changes.append("recovered from the last failure")
             changes.append(self._record_quality(dataset, writes))
+        for created in previews.ensure(self.client, writes, self.package(dataset.id)):
+            changes.append(created)
         return changes
 
     def _record_quality(self, dataset: Dataset, writes: _Writes) -> str:
