@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import subprocess
 from dataclasses import dataclass
@@ -41,25 +42,33 @@ class Database:
             raise RuntimeError(f"psql failed: {done.stderr.strip()}")
         return [row for row in csv.reader(io.StringIO(done.stdout))]
 
-    def table_snapshot(self, table: str) -> dict[str, list[list[str]]]:
-        """Everything about a DataStore table that CKAN reads or relies on, and its rows with `_full_text`."""
-        rel = f"to_regclass('public.\"{table}\"')"
-        return {
-            "columns": self.rows(
-                "SELECT a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated, "
-                "pg_get_expr(d.adbin, d.adrelid), col_description(a.attrelid, a.attnum) FROM pg_attribute a "
-                f"LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = {rel} "
-                "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"),
-            "indexes": self.rows(f"SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
-                                 f"WHERE indrelid = {rel} ORDER BY 1"),
-            "constraints": self.rows(f"SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = {rel} ORDER BY 1"),
-            "triggers": self.rows(f"SELECT tgname, pg_get_triggerdef(oid), tgenabled FROM pg_trigger WHERE tgrelid = {rel} "
-                                  "AND NOT tgisinternal ORDER BY 1"),
-            "relation": self.rows(f"SELECT relkind, relpersistence, relowner::regrole::text, relacl::text, "
-                                  f"pg_get_serial_sequence('public.\"{table}\"', '_id') FROM pg_class WHERE oid = {rel}"),
-            "listed": self.rows(f"SELECT name, alias_of FROM \"_table_metadata\" WHERE name = '{table}'"),
-            "rows": self.rows(f'SELECT to_json(t)::text FROM (SELECT * FROM "{table}" ORDER BY _id) t'),
+    def table_snapshot(self, table: str) -> dict[str, list]:
+        """Everything about a DataStore table that CKAN reads or relies on, and its rows with `_full_text`, in one query."""
+        quoted = '"' + table.replace('"', '""') + '"'
+        rel = f"to_regclass({_literal(quoted)})"
+        parts = {
+            "columns": "SELECT a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated, "
+                       "pg_get_expr(d.adbin, d.adrelid), col_description(a.attrelid, a.attnum) FROM pg_attribute a "
+                       f"LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = {rel} "
+                       "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+            "indexes": f"SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = {rel} ORDER BY 1",
+            "constraints": f"SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = {rel} ORDER BY 1",
+            "triggers": f"SELECT tgname, pg_get_triggerdef(oid), tgenabled FROM pg_trigger WHERE tgrelid = {rel} "
+                        "AND NOT tgisinternal ORDER BY 1",
+            "relation": f"SELECT relkind, relpersistence, relowner::regrole::text, relacl::text, "
+                        f"pg_get_serial_sequence({_literal('public.' + quoted)}, '_id') FROM pg_class WHERE oid = {rel}",
+            "sequence": f'SELECT last_value, is_called FROM "{table}__id_seq"',  # where the next upsert's _id starts
+            "listed": f"SELECT name, alias_of FROM \"_table_metadata\" WHERE name = {_literal(table)}",
+            "rows": f"SELECT to_json(t)::text FROM (SELECT * FROM {quoted} ORDER BY _id) t",
         }
+        sql = "SELECT json_build_object(" + ", ".join(
+            f"{_literal(name)}, (SELECT coalesce(json_agg(to_json(q)), '[]') FROM ({query}) q)" for name, query in parts.items()
+        ) + ")"
+        return json.loads(self.rows(sql)[0][0])
 
     def tables_named_like(self, pattern: str) -> list[str]:
         return [r[0] for r in self.rows(f"SELECT relname FROM pg_class WHERE relname LIKE '{pattern}'")]
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -54,7 +54,8 @@ class Column:
     copy_type: str  # the type COPY parses the file's text into
     label: str
     notes: str
-    missing: tuple[str, ...] | None  # None: the file's null string; else this field's own missing values
+    missing: tuple[str, ...]  # the field's missing values (stored as NULL)
+    null_by_copy: bool  # COPY's null string is exactly those missing values
     true_values: tuple[str, ...] | None = None  # set for booleans PostgreSQL cannot read itself
     false_values: tuple[str, ...] | None = None
 
@@ -65,7 +66,7 @@ class Column:
 
     @property
     def copied_as_text(self) -> bool:
-        return self.missing is not None or self.true_values is not None
+        return not self.null_by_copy or self.true_values is not None
 
     @property
     def converted(self) -> bool:
@@ -81,7 +82,7 @@ class Column:
                      f"ELSE CAST({literal_string(self.name + ': ')} || {copied} AS bool) END")
         elif self.copied_as_text and self.copy_type != "text":
             value = f"CAST({copied} AS {self.copy_type})"
-        if self.missing:
+        if self.copied_as_text and self.missing:
             value = f"CASE WHEN {copied} IN ({_sql_list(self.missing)}) THEN NULL ELSE {value} END"
         if self.copy_type == "timestamptz":
             value = f"(({value}) AT TIME ZONE 'UTC')"
@@ -151,7 +152,6 @@ def _column(field: Any, table_missing: tuple[str, ...], null: str) -> Column:
     else:
         final, copy = TYPES[ftype]
     own_missing = _missing_values(field["missingValues"], f"field {name!r}") if "missingValues" in field else table_missing
-    missing = None if own_missing == (null,) else own_missing
     true_values = false_values = None
     if ftype == "boolean":
         trues = tuple(field.get("trueValues", DEFAULT_TRUE))
@@ -159,7 +159,7 @@ def _column(field: Any, table_missing: tuple[str, ...], null: str) -> Column:
         if not ({v.strip().lower() for v in trues} <= PG_TRUE and {v.strip().lower() for v in falses} <= PG_FALSE):
             true_values, false_values = trues, falses
     return Column(name, final, copy, str(field.get("title") or ""), str(field.get("description") or ""),
-                  missing, true_values, false_values)
+                  own_missing, own_missing == (null,), true_values, false_values)
 
 
 def _missing_values(values: Any, where: str) -> tuple[str, ...]:
