@@ -13,6 +13,8 @@ from __future__ import annotations
 from .client import CountingCKAN
 
 ACTION = "kalmar_datastore_load"
+# A large table loads for minutes (COPY, then the full-text index); the portal's gunicorn allows as long.
+LOAD_TIMEOUT = 1800.0
 
 
 def load(client: CountingCKAN, resource_id: str, sha256: str) -> int:
@@ -22,5 +24,5 @@ def load(client: CountingCKAN, resource_id: str, sha256: str) -> int:
     differs (replaced in the meantime), so `datastore_sha256` is only ever recorded truthfully.
     The dataset's `schema` resource must be uploaded first: the portal reads the types from it.
     """
-    result = client.call(ACTION, {"resource_id": resource_id, "expected_sha256": sha256})
+    result = client.call(ACTION, {"resource_id": resource_id, "expected_sha256": sha256}, timeout=LOAD_TIMEOUT)
     return int(result["rows"])

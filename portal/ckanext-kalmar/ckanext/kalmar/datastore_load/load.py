@@ -40,7 +40,7 @@ def load(resource_id: str, table: TablePlan, source: StoredFile, expected_sha256
         swap.refuse_unmanaged(cur, resource_id)
         name = "_kalmar_load_" + hashlib.sha1(resource_id.encode()).hexdigest()[:32]
         staged = staging.build(cur, name, table, source, indexes.planned(resource_id, table), config)
-        copied = time.monotonic()
+        swapping = time.monotonic()
         if expected_sha256 and source.sha256 != expected_sha256:
             raise LoadError("expected_sha256", f"The stored file's SHA-256 is {source.sha256}, not the expected "
                             f"{expected_sha256}: it was replaced after the upload. Nothing was loaded.")
@@ -62,7 +62,8 @@ def load(resource_id: str, table: TablePlan, source: StoredFile, expected_sha256
         "fields": [{"id": c.name, "type": c.type, "info": c.info} for c in table.columns],
         "primary_key": list(table.primary_key),
         "indexes": [list(i) for i in table.indexes],
-        "seconds": {"load": round(copied - started, 3), "swap": round(time.monotonic() - copied, 3)},
+        "seconds": {**staged.seconds, "swap": round(time.monotonic() - swapping, 3),
+                    "total": round(time.monotonic() - started, 3)},
     }
 
 

@@ -9,6 +9,7 @@ filled with COPY FREEZE (rows written already frozen: no second write when first
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 
 import psycopg2
@@ -29,6 +30,12 @@ class Staged:
     name: str
     rows: int = 0
     renames: list[tuple[str, str]] = field(default_factory=list)  # (staging index name, datastore_create's name)
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase, reported by the action
+
+    def phase(self, name: str, started: float) -> float:
+        now = time.monotonic()
+        self.seconds[name] = round(now - started, 3)
+        return now
 
 
 def build(cur, name: str, table: TablePlan, source: StoredFile, indexes: list[Index], config: str) -> Staged:
@@ -38,6 +45,7 @@ def build(cur, name: str, table: TablePlan, source: StoredFile, indexes: list[In
         raise LoadError("data", f"Row 1: the header {header} is not the Table Schema's fields {table.names} "
                         "in that order.", row=1)
     staged = Staged(name)
+    started = time.monotonic()
     generated = fulltext.generated_sql(table.columns, config)
     full_text = '"_full_text" tsvector' + (f" GENERATED ALWAYS AS ({generated}) STORED" if generated else "")
     columns = ", ".join(f"{identifier(c.name)} {'text' if c.copied_as_text else c.copy_type}" for c in table.columns)
@@ -47,10 +55,12 @@ def build(cur, name: str, table: TablePlan, source: StoredFile, indexes: list[In
     except psycopg2.Error as exc:
         raise located(exc, table.names) from None
     staged.rows = cur.rowcount
+    started = staged.phase("copy", started)
     if generated:
         cur.execute(f'ALTER TABLE {identifier(name)} ALTER COLUMN "_full_text" DROP EXPRESSION')
     else:
         _convert(cur, name, table.columns, config)
+        started = staged.phase("convert", started)
     cur.execute(FULLTEXT_TRIGGER.format(table=identifier(name)))
     for column in table.columns:
         comment = " " + json.dumps({"_info": column.info}, ensure_ascii=False, separators=(",", ":"))
@@ -59,7 +69,9 @@ def build(cur, name: str, table: TablePlan, source: StoredFile, indexes: list[In
         temporary = f"{name}_{number}"
         _create_index(cur, name, temporary, index, table)
         staged.renames.append((temporary, index.name))
+        started = staged.phase(f"index {index.expression}", started)
     cur.execute(f"ANALYZE {identifier(name)}")
+    staged.phase("analyze", started)
     return staged
 
 
