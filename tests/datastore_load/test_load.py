@@ -151,3 +151,16 @@ def test_only_editors_of_the_datasets_organization_may_load(target, unique_name)
     with pytest.raises(ckanapi.CKANAPIError):
         target.search()  # the refused calls loaded nothing
     assert target.load(portal.api(own_editor.token))["rows"] == 3
+
+
+def test_a_value_that_fails_a_conversion_after_copy_is_located_too(target):
+    """Words for booleans are converted after COPY; a word the schema does not list is still found by row."""
+    target.schema({"fields": [{"name": "id", "type": "string"},
+                              {"name": "svar", "type": "boolean", "trueValues": ["ja"], "falseValues": ["nej"]}]})
+    rows = [f"r{i},{'ja' if i % 2 else 'nej'}" for i in range(1, 200)]
+    rows[150] = "r151,kanske"
+    target.data("id,svar\n" + "\n".join(rows) + "\n")
+    with pytest.raises(ckanapi.ValidationError) as refused:
+        target.load()
+    assert refused.value.error_dict["data"][0].startswith(
+        "Row 152, field 'svar': invalid input syntax for type boolean: \"svar: kanske\"")
