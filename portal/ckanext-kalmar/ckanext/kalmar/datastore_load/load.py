@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 import psycopg2
+import sqlalchemy.exc
 from ckanext.datastore.backend.postgres import get_write_engine
 
 from . import indexes, staging, swap
@@ -28,7 +29,10 @@ MAINTENANCE_WORK_MEM = "256MB"  # index builds sort in memory up to this, per lo
 def load(resource_id: str, table: TablePlan, source: StoredFile, expected_sha256: str | None = None) -> dict[str, Any]:
     """Replace the resource's DataStore table with the file's rows; returns what was loaded."""
     started = time.monotonic()
-    connection = get_write_engine().raw_connection()
+    try:
+        connection = get_write_engine().raw_connection()
+    except sqlalchemy.exc.DBAPIError as exc:
+        raise LoadError("table", f"The DataStore database is unreachable ({type(exc.orig).__name__}).") from None
     try:
         cur = connection.cursor()
         cur.execute("SELECT pg_advisory_xact_lock(hashtext('kalmar_datastore_load'), hashtext(%s))", (resource_id,))

@@ -131,16 +131,17 @@ def _column(field: Any, table_missing: tuple[str, ...], null: str) -> Column:
         raise LoadError("schema", f"Field {name!r} cannot be a DataStore column name (it must not start with '_' or "
                         f"contain '\"', and has at most {MAX_NAME} characters); rename it in the Table Schema.", field=name)
     ftype = field.get("type", "any")
-    if ftype not in TYPES and ftype != "integer":
+    if not isinstance(ftype, str) or (ftype not in TYPES and ftype != "integer"):
         raise LoadError("schema", f"Field {name!r} has type {ftype!r}, which the DataStore load cannot store with its "
                         "meaning; use string (the JSON text) or split it into typed columns.", field=name)
     if ftype in TEMPORAL and field.get("format", "default") != "default":
         raise LoadError("schema", f"Field {name!r} has format {field['format']!r}; the DataStore load reads ISO 8601 only. "
                         "Give the field the default format so the normalize step writes ISO values.", field=name)
-    for option in ("decimalChar", "groupChar"):
-        if option in field:
-            raise LoadError("schema", f"Field {name!r} sets {option}; the DataStore load reads numbers in the canonical "
-                            f"form ('.' decimals, no grouping). Remove {option} so the normalize step converts them.", field=name)
+    for option, canonical in (("decimalChar", "."), ("groupChar", "")):
+        if field.get(option, canonical) != canonical:
+            raise LoadError("schema", f"Field {name!r} sets {option} {field[option]!r}; the DataStore load reads numbers "
+                            f"in the canonical form ('.' decimals, no grouping). Remove {option} so the normalize step "
+                            "converts them.", field=name)
     if field.get("bareNumber") is False:
         raise LoadError("schema", f"Field {name!r} sets bareNumber false (numbers with text around them); the DataStore "
                         "load reads bare numbers only.", field=name)
