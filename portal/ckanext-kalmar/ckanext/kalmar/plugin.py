@@ -4,6 +4,7 @@ Why here and in update_config: CKAN looks up its search backends in ckan.lib.sea
 `query_for`) on every call, and IConfigurer.update_config runs while CKAN loads its environment, before
 the first request, in every process (gunicorn workers and `ckan` CLI commands alike).
 Writes stop touching Solr (NoopSearchIndex) and searches run in PostgreSQL (PostgresPackageSearchQuery).
+The plugin also registers the `kalmar_datastore_load` action (datastore_load/).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import ckan.plugins as p
 from ckan.lib import search
 from ckan.lib.search.index import NoopSearchIndex
 
+from . import datastore_load
 from .search.query import PostgresPackageSearchQuery
 
 
@@ -35,3 +37,13 @@ class KalmarPlugin(p.SingletonPlugin):
 
     def update_config(self, config):
         install_postgres_search()
+
+    # The DataStore loader (datastore_load/): COPY from the file store, typed by the Table Schema.
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+
+    def get_actions(self):
+        return datastore_load.actions()
+
+    def get_auth_functions(self):
+        return datastore_load.auth_functions()
