@@ -3,15 +3,16 @@
 Why here and in update_config: CKAN looks up its search backends in ckan.lib.search (`index_for`,
 `query_for`) on every call, and IConfigurer.update_config runs while CKAN loads its environment, before
 the first request, in every process (gunicorn workers and `ckan` CLI commands alike).
-Writes stop touching Solr (NoopSearchIndex) and searches run in PostgreSQL (PostgresPackageSearchQuery).
+Dataset writes maintain the search document table (PostgresSearchIndex, in the write's own
+transaction) and searches read it (PostgresPackageSearchQuery).
 """
 
 from __future__ import annotations
 
 import ckan.plugins as p
 from ckan.lib import search
-from ckan.lib.search.index import NoopSearchIndex
 
+from .search.index import PostgresSearchIndex
 from .search.query import PostgresPackageSearchQuery
 
 
@@ -21,7 +22,7 @@ def _no_solr_schema(schema_file=None) -> bool:
 
 def install_postgres_search() -> None:
     """Swap CKAN's Solr index and dataset query for the PostgreSQL ones (idempotent)."""
-    search._INDICES["package"] = NoopSearchIndex
+    search._INDICES["package"] = PostgresSearchIndex
     search._QUERIES["package"] = PostgresPackageSearchQuery
     # Group and tag dictization (organization_show, group_list, ...) instantiate the class by this name.
     search.PackageSearchQuery = PostgresPackageSearchQuery
