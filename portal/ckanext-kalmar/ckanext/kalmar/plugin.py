@@ -33,6 +33,26 @@ def install_postgres_search() -> None:
 
 class KalmarPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    # Search documents and DCAT fragments copy organization and group names and titles: an edit of
+    # one re-indexes its datasets in the same transaction (search/reindex.py).
+    p.implements(p.IOrganizationController, inherit=True)
+    p.implements(p.IGroupController, inherit=True)
+    # The whole DCAT catalog is served from its cache (dcat_cache.py) instead of ckanext-dcat's view.
+    p.implements(p.IMiddleware, inherit=True)
 
     def update_config(self, config):
         install_postgres_search()
+
+    def edit(self, group):
+        from .search.reindex import reindex_group_datasets
+
+        reindex_group_datasets(group)
+
+    def make_middleware(self, app, config):
+        from .dcat_cache import catalog_view
+
+        views = getattr(app, "view_functions", None)
+        if views is not None and "dcat.read_catalog" in views:
+            views["dcat.read_catalog"] = catalog_view(views["dcat.read_catalog"])
+        return app
+
