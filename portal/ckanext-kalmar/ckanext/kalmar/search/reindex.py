@@ -11,6 +11,8 @@ from ckan import logic, model
 
 
 def reindex_group_datasets(group) -> int:
+    # package_show reads organizations with Core SELECTs, which do not autoflush: write the edit first.
+    model.Session.flush()
     if group.is_organization:
         ids = [r[0] for r in model.Session.execute(
             sa.text("SELECT id FROM package WHERE owner_org = :g AND state <> 'deleted'"), {"g": group.id})]
