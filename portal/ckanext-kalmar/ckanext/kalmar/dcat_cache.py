@@ -221,20 +221,22 @@ def catalog_file(fmt: str) -> tuple[Path, CatalogState]:
     target = cache_dir() / f"catalog-{state.etag(fmt)}.{FORMATS[fmt][0]}"
     if target.exists():
         return target, state
-    session = model.Session
-    session.execute(sa.text("SELECT pg_advisory_lock(hashtext('kalmar-dcat-catalog'))"))
-    try:
-        render_stale()
-        state = CatalogState()  # datasets may have changed while we waited for the lock
-        target = cache_dir() / f"catalog-{state.etag(fmt)}.{FORMATS[fmt][0]}"
-        if not target.exists():
-            build(fmt, state, target)
-            for old in cache_dir().glob(f"catalog-*.{FORMATS[fmt][0]}"):
-                if old != target:
-                    old.unlink(missing_ok=True)
-    finally:
-        session.execute(sa.text("SELECT pg_advisory_unlock(hashtext('kalmar-dcat-catalog'))"))
-        session.commit()
+    # One builder at a time across processes. A session-level lock on a connection of its own: the
+    # rendering below commits, which hands model.Session's connection back to the pool.
+    with model.meta.engine.connect() as lock:
+        lock.execute(sa.text("SELECT pg_advisory_lock(hashtext('kalmar-dcat-catalog'))"))
+        try:
+            render_stale()
+            state = CatalogState()  # datasets may have changed while we waited for the lock
+            target = cache_dir() / f"catalog-{state.etag(fmt)}.{FORMATS[fmt][0]}"
+            if not target.exists():
+                build(fmt, state, target)
+                for old in cache_dir().glob(f"catalog-*.{FORMATS[fmt][0]}"):
+                    if old != target:
+                        old.unlink(missing_ok=True)
+            model.Session.commit()
+        finally:
+            lock.execute(sa.text("SELECT pg_advisory_unlock(hashtext('kalmar-dcat-catalog'))"))
     return target, state
 
 
