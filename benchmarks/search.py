@@ -293,7 +293,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="connections used to create and purge")
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--keep", action="store_true", help="do not purge (for a second measurement)")
+    parser.add_argument("--create-only", action="store_true", help="create the datasets, keep them, measure nothing")
     parser.add_argument("--reuse", metavar="TOKEN", help="measure the datasets a --keep run created")
+    parser.add_argument("--purge-only", metavar="TOKEN", help="purge what a --keep run created")
     args = parser.parse_args()
 
     env = portal_env()
@@ -301,6 +303,14 @@ def main() -> None:
     catalog = generate(token, args.datasets, seed=args.seed)
     print(f"search benchmark: {args.datasets} datasets (token {token}), CKAN {env['CKAN_URL']}", flush=True)
     checks, timer, baseline = Checks(), Timer(), Timer()
+    if args.purge_only:
+        purge(env["CKAN_URL"], env["CKAN_API_TOKEN"], generate(args.purge_only, args.datasets, seed=args.seed),
+              threads=args.threads)
+        return
+    if args.create_only:
+        seconds = create(env["CKAN_URL"], env["CKAN_API_TOKEN"], catalog, threads=args.threads)
+        print(f"created {args.datasets} datasets in {seconds:.0f} s; measure with --reuse {token}", flush=True)
+        return
     try:
         if args.reuse:
             restore_recency(env, catalog)
