@@ -149,13 +149,21 @@ def package_dict(ds: BenchDataset, token: str) -> dict:
     }
 
 
-def create(url: str, token: str, catalog: BenchCatalog, threads: int = 4, progress: bool = True) -> float:
-    """Create the organizations and datasets (on `threads` connections); returns the seconds it took."""
+def create(url: str, token: str, catalog: BenchCatalog, threads: int = 4, progress: bool = True,
+           resume: bool = False) -> float:
+    """Create the organizations and datasets (on `threads` connections); returns the seconds it took.
+
+    resume: continue a creation that stopped half-way (what exists already is read back, not created).
+    """
     admin = ckanapi.RemoteCKAN(url, apikey=token)
     for slug, _, code in ORGANIZATIONS:
         name = f"{slug}-{catalog.token}"
-        admin.action.organization_create(name=name, title=catalog.organizations[name],
-                                         extras=[{"key": "code", "value": code}])
+        try:
+            admin.action.organization_create(name=name, title=catalog.organizations[name],
+                                             extras=[{"key": "code", "value": code}])
+        except ckanapi.ValidationError:
+            if not resume:
+                raise
     local = threading.local()
     done = [0]
     lock = threading.Lock()
@@ -163,7 +171,12 @@ def create(url: str, token: str, catalog: BenchCatalog, threads: int = 4, progre
     def one(ds: BenchDataset) -> None:
         if not hasattr(local, "api"):
             local.api = ckanapi.RemoteCKAN(url, apikey=token)
-        created = local.api.action.package_create(**package_dict(ds, catalog.token))
+        try:
+            created = local.api.action.package_create(**package_dict(ds, catalog.token))
+        except ckanapi.ValidationError:
+            if not resume:
+                raise
+            created = local.api.action.package_show(id=ds.name)
         ds.metadata_modified = created["metadata_modified"]
         with lock:
             done[0] += 1

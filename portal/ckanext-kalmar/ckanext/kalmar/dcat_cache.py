@@ -85,9 +85,18 @@ def renderer_version() -> str:
     return _version
 
 
+_fragments_ready = False
+
+
 def _ensure() -> None:
+    global _fragments_ready
     table.ensure()
-    model.Session.execute(sa.text(_DDL))
+    if not _fragments_ready:
+        with model.meta.engine.begin() as conn:
+            if conn.execute(sa.text("SELECT to_regclass(:t) IS NULL"), {"t": FRAGMENTS}).scalar():
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": FRAGMENTS})
+                conn.execute(sa.text(_DDL))
+        _fragments_ready = True
 
 
 # --- fragments -----------------------------------------------------------------------------------

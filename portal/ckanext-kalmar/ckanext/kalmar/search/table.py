@@ -94,10 +94,12 @@ _created = False
 
 
 def ensure() -> None:
-    """Create the table, its indexes and policies once per process (idempotent, own transaction).
+    """Create the table, its indexes and policies when missing (once per process, own transaction).
 
-    Its own connection: the DDL must not be rolled back with a failed request, and two processes
-    starting together take an advisory lock instead of racing on CREATE.
+    In the normal case this is one catalog lookup and no DDL: ALTER TABLE and CREATE POLICY take an
+    ACCESS EXCLUSIVE lock, which would queue every search and write behind the longest transaction
+    open at that moment. Its own connection: the DDL must not be rolled back with a failed request,
+    and two processes starting together take an advisory lock instead of racing on CREATE.
     """
     global _created
     if _created:
@@ -105,15 +107,27 @@ def ensure() -> None:
     with _ready:
         if _created:
             return
-        with model.meta.engine.begin() as conn:
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": TABLE})
-            exists = conn.execute(sa.text("SELECT to_regclass(:t) IS NOT NULL"), {"t": TABLE}).scalar()
-            if not exists:
-                log.info("creating the search document table %s", TABLE)
-            for statement in _DDL.split(";\n"):
-                if statement.strip():
-                    conn.execute(sa.text(statement))
+        if not _present():
+            with model.meta.engine.begin() as conn:
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": TABLE})
+                if not _present(conn):
+                    log.info("creating the search document table %s", TABLE)
+                    for statement in _DDL.split(";\n"):
+                        if statement.strip():
+                            conn.execute(sa.text(statement))
         _created = True
+
+
+def _present(conn=None) -> bool:
+    """The table, its read policy and the removal clock all exist (what _DDL creates last)."""
+    query = sa.text(
+        "SELECT to_regclass(:t) IS NOT NULL AND to_regclass('kalmar_search_clock') IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM pg_policies WHERE tablename = :t AND policyname = :p)")
+    values = {"t": TABLE, "p": f"{TABLE}_read"}
+    if conn is not None:
+        return bool(conn.execute(query, values).scalar())
+    with model.meta.engine.connect() as own:
+        return bool(own.execute(query, values).scalar())
 
 
 def set_labels(labels: list[str] | None) -> None:
