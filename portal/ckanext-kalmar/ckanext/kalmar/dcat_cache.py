@@ -2,8 +2,10 @@
 
 Why: ckanext-dcat rebuilds the catalog on every request, one package_show and one RDF graph per
 dataset, and pages it by CKAN's row cap (1,000), so at 10,000 datasets a harvester waited minutes and
-still got a tenth of the catalog. Here each public dataset is rendered once per change into three
-fragments (RDF/XML elements, a Turtle document, JSON-LD node objects) kept in `kalmar_dcat_fragment`;
+still got a tenth of the catalog. Here each public dataset is rendered once per change, when its
+search document is written (search/index.py), into three fragments (RDF/XML elements, a Turtle
+document, JSON-LD node objects) kept in `kalmar_dcat_fragment`; fragments a new profile version made
+stale are rendered again on the next catalog request (`portal/stack reindex` does it ahead);
 a request for /catalog.<format> concatenates the catalog header with every fragment into a file that
 is served until something changes. The ETag is derived from the search documents (count, a hash of
 each id and its indexing time, the organizations, the renderer version), so any dataset write,
@@ -115,6 +117,31 @@ def render_fragment(dataset_dict: dict) -> tuple[str, str, str, str]:
     return dataset_uri(dataset_dict), xml, turtle, jsonld[1:-1].strip()
 
 
+_UPSERT_FRAGMENT = (
+    f"INSERT INTO {FRAGMENTS} (id, source, uri, xml, turtle, jsonld) VALUES (:id, :s, :u, :x, :t, :j) "
+    "ON CONFLICT (id) DO UPDATE SET source = EXCLUDED.source, uri = EXCLUDED.uri, xml = EXCLUDED.xml, "
+    "turtle = EXCLUDED.turtle, jsonld = EXCLUDED.jsonld")
+
+
+def store_fragment(package_id: str, dataset: dict, indexed_at: str) -> None:
+    """Render a dataset's fragments with its search document, in the same transaction.
+
+    Why at write time: the catalog then only concatenates, also after a bulk import (rendering
+    10,000 datasets in one request would outlast any HTTP timeout). A dataset whose description
+    cannot be written is refused here, naming it and the reason, instead of breaking the feed later.
+    """
+    _ensure()
+    try:
+        uri, xml, turtle, jsonld = render_fragment(dataset)
+    except Exception as exc:
+        log.exception("DCAT: dataset %s (%s) could not be rendered", dataset.get("name"), package_id)
+        raise toolkit.ValidationError({"dcat": [
+            f"the DCAT-AP-SE description of dataset {dataset.get('name')!r} cannot be written "
+            f"({type(exc).__name__}: {exc}); correct the value named there"]}) from None
+    model.Session.execute(sa.text(_UPSERT_FRAGMENT), {
+        "id": package_id, "s": f"{renderer_version()}|{indexed_at}", "u": uri, "x": xml, "t": turtle, "j": jsonld})
+
+
 def render_stale(batch: int = 200) -> int:
     """Render the eligible datasets whose fragment is missing or older than their document."""
     version = renderer_version()
@@ -133,11 +160,8 @@ def render_stale(batch: int = 200) -> int:
             except Exception:
                 log.exception("DCAT: dataset %s (%s) could not be rendered", dataset.get("name"), package_id)
                 raise
-            session.execute(sa.text(
-                f"INSERT INTO {FRAGMENTS} (id, source, uri, xml, turtle, jsonld) VALUES (:id, :s, :u, :x, :t, :j) "
-                "ON CONFLICT (id) DO UPDATE SET source = EXCLUDED.source, uri = EXCLUDED.uri, xml = EXCLUDED.xml, "
-                "turtle = EXCLUDED.turtle, jsonld = EXCLUDED.jsonld"),
-                {"id": package_id, "s": source, "u": uri, "x": xml, "t": turtle, "j": jsonld})
+            session.execute(sa.text(_UPSERT_FRAGMENT),
+                            {"id": package_id, "s": source, "u": uri, "x": xml, "t": turtle, "j": jsonld})
         session.commit()
     session.execute(sa.text(f"DELETE FROM {FRAGMENTS} f WHERE NOT EXISTS "
                             f"(SELECT 1 FROM {table.TABLE} d WHERE d.id = f.id AND {ELIGIBLE})"))

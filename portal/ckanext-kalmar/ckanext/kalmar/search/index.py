@@ -57,6 +57,7 @@ ON CONFLICT (id) DO UPDATE SET
     permission_labels = EXCLUDED.permission_labels, document = EXCLUDED.document,
     validated_data_dict = EXCLUDED.validated_data_dict, data_dict = EXCLUDED.data_dict,
     indexed_at = EXCLUDED.indexed_at
+RETURNING indexed_at::text
 """
 
 
@@ -102,8 +103,14 @@ def document_params(pkg: dict[str, Any], validated: dict[str, Any]) -> dict[str,
 
 
 def write(pkg: dict[str, Any], validated: dict[str, Any]) -> None:
+    """The search document and, for a public dataset, its DCAT fragments (dcat_cache), in one go."""
+    from .. import dcat_cache
+
     table.ensure()
-    model.Session.execute(sa.text(_UPSERT), document_params(pkg, validated))
+    params = document_params(pkg, validated)
+    indexed_at = model.Session.execute(sa.text(_UPSERT), params).scalar()
+    if params["state"] == "active" and not params["private"] and params["type"] not in ("harvest", "showcase"):
+        dcat_cache.store_fragment(pkg["id"], validated, indexed_at)
 
 
 def remove(package_id: str) -> None:
