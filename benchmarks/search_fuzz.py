@@ -43,6 +43,8 @@ def main() -> None:
     parser.add_argument("--strings", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--existing", action="store_true",
+                        help="create nothing: run against the datasets the portal already has (at least --datasets)")
     args = parser.parse_args()
 
     env = portal_env()
@@ -52,10 +54,17 @@ def main() -> None:
     print(f"hostile-query benchmark: {args.datasets} datasets, {args.strings} strings, CKAN {url}", flush=True)
     failures = []
     try:
-        seconds = create(url, env["CKAN_API_TOKEN"], catalog, threads=args.threads)
-        print(f"created {args.datasets} datasets in {seconds:.0f} s", flush=True)
         session = requests.Session()
         endpoint = f"{url}/api/3/action/package_search"
+        if args.existing:
+            have = session.post(endpoint, json={"rows": 0}, timeout=60).json()["result"]["count"]
+            print(f"using the {have} public datasets the portal has", flush=True)
+            if have < args.datasets:
+                raise SystemExit(f"FAIL: the portal has {have} public datasets, fewer than --datasets {args.datasets}")
+            catalog.datasets.clear()  # nothing of ours to purge
+        else:
+            seconds = create(url, env["CKAN_API_TOKEN"], catalog, threads=args.threads)
+            print(f"created {args.datasets} datasets in {seconds:.0f} s", flush=True)
         baseline = []
         for _ in range(50):
             t = time.perf_counter()
@@ -74,8 +83,9 @@ def main() -> None:
             if (i + 1) % 2000 == 0:
                 print(f"  {i + 1} strings: {dict(statuses)}", flush=True)
     finally:
-        print("purging ...", flush=True)
-        purge(url, env["CKAN_API_TOKEN"], catalog, threads=args.threads)
+        if not args.existing:
+            print("purging ...", flush=True)
+            purge(url, env["CKAN_API_TOKEN"], catalog, threads=args.threads)
 
     base = statistics.median(baseline)
     print(f"\nstatuses: {dict(sorted(statuses.items()))}")
