@@ -198,24 +198,29 @@ def measure(args, env, catalog: BenchCatalog, timer: Timer, baseline: Timer, che
     big_params = dict(rows=1000)
     print("measuring searches ...", flush=True)
     search(anon, url, **q_params)  # one warm-up request per worker connection
+    skip = set(args.skip.split(",")) if args.skip else set()
     timer.run("q+4 facets, rows 20", n, lambda: search(anon, url, **q_params))
-    timer.run("fq=tags:Kalmar, rows 100", n, lambda: search(anon, url, **fq_params))
-    timer.run("rows=1000", n, lambda: search(anon, url, **big_params))
+    if "fq" not in skip:
+        timer.run("fq=tags:Kalmar, rows 100", n, lambda: search(anon, url, **fq_params))
+    if "rows1000" not in skip:
+        timer.run("rows=1000", n, lambda: search(anon, url, **big_params))
 
     def page():
         r = anon.get(f"{url}/dataset/", params={"q": "skolor"}, timeout=300)
         r.raise_for_status()
         return r.text
-    html = timer.run("/dataset/?q=skolor", n, page)
-    top = search(anon, url, q="skolor", rows=20)["results"]
-    checks.equal("/dataset/?q=skolor lists the API's first 20 titles",
-                 [d["title"] for d in top if d["title"] not in html], [])
+    if "page" not in skip:
+        html = timer.run("/dataset/?q=skolor", n, page)
+        top = search(anon, url, q="skolor", rows=20)["results"]
+        checks.equal("/dataset/?q=skolor lists the API's first 20 titles",
+                     [d["title"] for d in top if d["title"] not in html], [])
 
-    print("measuring the baseline (package_show per hit) ...", flush=True)
     m = args.baseline_calls
-    baseline.run("q+4 facets, rows 20", m, lambda: show_per_hit(anon, url, **q_params))
-    baseline.run("fq=tags:Kalmar, rows 100", m, lambda: show_per_hit(anon, url, **fq_params))
-    baseline.run("rows=1000", max(1, m // 5), lambda: show_per_hit(anon, url, **big_params))
+    if m:
+        print("measuring the baseline (package_show per hit) ...", flush=True)
+        baseline.run("q+4 facets, rows 20", m, lambda: show_per_hit(anon, url, **q_params))
+        baseline.run("fq=tags:Kalmar, rows 100", m, lambda: show_per_hit(anon, url, **fq_params))
+        baseline.run("rows=1000", max(1, m // 5), lambda: show_per_hit(anon, url, **big_params))
 
     print("measuring /catalog.rdf ...", flush=True)
     t = time.perf_counter()
@@ -292,7 +297,8 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=10000)
     parser.add_argument("--calls", type=int, default=20, help="calls per measured search (p95 needs >= 20)")
     parser.add_argument("--catalog-calls", type=int, default=20)
-    parser.add_argument("--baseline-calls", type=int, default=5)
+    parser.add_argument("--baseline-calls", type=int, default=5, help="0: no baseline")
+    parser.add_argument("--skip", default="", help="calls not to measure, of: fq,rows1000,page (for a slow old version)")
     parser.add_argument("--threads", type=int, default=4, help="connections used to create and purge")
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--keep", action="store_true", help="do not purge (for a second measurement)")
