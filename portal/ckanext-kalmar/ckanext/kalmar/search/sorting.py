@@ -19,6 +19,12 @@ SORTABLE = {
     "title": 'lower(m.title) COLLATE "sv-SE-x-icu"',
     "name": "m.name",
     "id": "m.id",
+    # Popularity (CKAN's page-view tracking; the home page asks for "view_recent desc"). The portal does
+    # not track page views, so every dataset would tie and Solr would fall back to its arbitrary index
+    # order; the last change is the honest, stable stand-in: "desc" lists the most recently changed first.
+    "view_recent": "m.metadata_modified",
+    "views_recent": "m.metadata_modified",
+    "views_total": "m.metadata_modified",
 }
 
 
