@@ -1,0 +1,102 @@
+"""The requests transport adapter every outgoing request goes through, and the session built on it.
+
+For each request (and so for each redirect hop, retry and page):
+1. the scheme, host and port are read from the prepared request's URL, once;
+2. `resolve_checked` resolves that host and judges every address against the
+   policy (or raises `Refused`; no socket is opened);
+3. the connection pool for exactly that (host, port, checked addresses) opens
+   its sockets to those addresses only (`pinned.py`), with the host name kept
+   for the Host header, TLS SNI and certificate verification.
+Because the pool is built from the same parse that was checked, no second
+URL parser (urlsplit against urllib3, a backslash read as part of the path by
+one and of the user info by the other) can send the request elsewhere.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.utils import select_proxy
+from urllib3.connectionpool import HTTPConnectionPool
+from urllib3.poolmanager import SSL_KEYWORDS
+
+from .pinned import PinnedHTTPConnectionPool, PinnedHTTPSConnectionPool
+from .policy import NetPolicy
+from .refusal import Refused, RefusalKind
+from .resolution import Endpoint, resolve_checked
+
+MAX_REDIRECTS = 5
+_POOLS_KEPT = 32
+
+
+class PinnedAdapter(HTTPAdapter):
+    """An HTTPAdapter that connects only where `policy` allows, to the addresses it checked."""
+
+    def __init__(self, policy: NetPolicy, **kwargs: Any) -> None:
+        self.policy = policy
+        self._pools: OrderedDict[tuple, HTTPConnectionPool] = OrderedDict()
+        self._pools_lock = threading.Lock()
+        super().__init__(**kwargs)
+
+    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None) -> HTTPConnectionPool:
+        if select_proxy(request.url, proxies):
+            raise Refused(RefusalKind.INVALID_TARGET, "requests through a proxy are not allowed")
+        try:
+            parts = urlsplit(request.url)
+            scheme, host, port = parts.scheme, parts.hostname, parts.port
+        except ValueError:  # a port out of range or not a number, an unclosed '['
+            raise Refused(RefusalKind.INVALID_TARGET, "the URL has an invalid host or port") from None
+        endpoint = resolve_checked(scheme, host, port, self.policy)
+        _host_params, tls = self.build_connection_pool_key_attributes(request, verify, cert)
+        return self._pool(endpoint, tls)
+
+    def _pool(self, endpoint: Endpoint, tls: dict[str, Any]) -> HTTPConnectionPool:
+        scheme, host, port = endpoint.origin
+        key = (endpoint.origin, endpoint.addresses, tuple(sorted(tls.items())))
+        with self._pools_lock:
+            pool = self._pools.get(key)
+            if pool is not None:
+                self._pools.move_to_end(key)
+                return pool
+            kwargs = {"maxsize": self._pool_maxsize, "block": self._pool_block, "pinned": endpoint.addresses}
+            if scheme == "https":
+                pool = PinnedHTTPSConnectionPool(host, port, **kwargs, **tls)
+            else:
+                pool = PinnedHTTPConnectionPool(host, port, **kwargs,
+                                                **{k: v for k, v in tls.items() if k not in SSL_KEYWORDS})
+            self._pools[key] = pool
+            while len(self._pools) > _POOLS_KEPT:
+                _old, evicted = self._pools.popitem(last=False)
+                evicted.close()
+            return pool
+
+    def close(self) -> None:
+        with self._pools_lock:
+            for pool in self._pools.values():
+                pool.close()
+            self._pools.clear()
+        super().close()
+
+
+def guarded_session(policy: NetPolicy | None = None) -> requests.Session:
+    """A requests Session whose every request, redirect hop included, goes through a `PinnedAdapter`.
+
+    It ignores the environment (no proxies, no .netrc) and follows at most
+    MAX_REDIRECTS redirects when a caller lets requests follow them.
+    """
+    policy = policy or NetPolicy()
+    session = requests.Session()
+    session.trust_env = False
+    session.max_redirects = MAX_REDIRECTS
+    if policy.ca_bundle:
+        session.verify = policy.ca_bundle
+    session.adapters.clear()
+    adapter = PinnedAdapter(policy)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
