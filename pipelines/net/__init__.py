@@ -14,7 +14,7 @@ from .adapter import MAX_REDIRECTS, PinnedAdapter, guarded_session
 from .addresses import address_kind, parse_address
 from .log import CONNECTIONS, ConnectionLog, Dialled
 from .policy import NetPolicy, Origin, origin_of
-from .refusal import Refused, RefusalKind
+from .refusal import Refused, RefusalKind, UnresolvableHost
 from .resolution import Endpoint, resolve_checked
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "PinnedAdapter",
     "Refused",
     "RefusalKind",
+    "UnresolvableHost",
     "address_kind",
     "guarded_session",
     "origin_of",

@@ -2,13 +2,19 @@
 
 Deliberately not a `requests.RequestException`: callers that treat those as
 "the network failed, try again" must never retry or soften a refusal. The
-message names the host and the address, never the whole URL (its query may
-carry an API key).
+one exception is a name that does not resolve (`UnresolvableHost`): that *is*
+a network failure, so it is also a `requests.ConnectionError` for callers
+that only know requests (the CKAN client says "CKAN unreachable"), while
+`fetch` still sees a refusal and fails at once without retrying. The message
+names the host and the address, never the whole URL (its query may carry an
+API key).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+import requests
 
 
 class RefusalKind(StrEnum):
@@ -24,3 +30,10 @@ class Refused(Exception):
         super().__init__(message)
         self.kind = RefusalKind(kind)
         self.host = host
+
+
+class UnresolvableHost(Refused, requests.ConnectionError):
+    """The host name does not resolve: refused before any attempt, and a connection error to requests' callers."""
+
+    def __init__(self, message: str, *, host: str | None = None):
+        super().__init__(RefusalKind.UNRESOLVABLE, message, host=host)

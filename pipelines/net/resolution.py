@@ -16,7 +16,7 @@ from urllib3.util.connection import allowed_gai_family
 
 from .addresses import address_kind, is_loopback_exactly, parse_address
 from .policy import DEFAULT_PORTS, NetPolicy, Origin, origin
-from .refusal import Refused, RefusalKind
+from .refusal import Refused, RefusalKind, UnresolvableHost
 
 SockAddr = tuple  # (host, port) or (host, port, flowinfo, scope_id), as getaddrinfo gives it
 
@@ -41,7 +41,7 @@ def resolve_checked(scheme: str | None, host: str | None, port: int | None, poli
     try:
         infos = socket.getaddrinfo(name, number, allowed_gai_family(), socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise Refused(RefusalKind.UNRESOLVABLE, f"cannot resolve host {name!r} ({exc.strerror})", host=name) from None
+        raise UnresolvableHost(f"cannot resolve host {name!r} ({exc.strerror})", host=name) from None
     except (UnicodeError, ValueError):  # the IDNA codec refuses the name, or a NUL in it
         raise Refused(RefusalKind.INVALID_TARGET, f"{name!r} is not a valid host name", host=name) from None
     addresses: list[tuple[int, SockAddr]] = []
@@ -52,7 +52,7 @@ def resolve_checked(scheme: str | None, host: str | None, port: int | None, poli
             _judge(name, sockaddr[0], policy)
         addresses.append((family, sockaddr))
     if not addresses:
-        raise Refused(RefusalKind.UNRESOLVABLE, f"host {name!r} resolves to no address", host=name)
+        raise UnresolvableHost(f"host {name!r} resolves to no address", host=name)
     return Endpoint(target, tuple(addresses))
 
 
