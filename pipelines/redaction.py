@@ -8,6 +8,7 @@ them must replace the same forms of the same values.
 
 from __future__ import annotations
 
+import logging
 from typing import Iterable
 from urllib.parse import quote, quote_plus
 
@@ -31,3 +32,31 @@ class Redactor:
 
     def __bool__(self) -> bool:
         return bool(self._forms)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record's text (its traceback included) through a Redactor before any handler sees it."""
+
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__()
+        self.redact = redact
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        record.msg, record.args = self.redact(record.getMessage()), None
+        return True
+
+
+def redact_logs(redact: Redactor, *logger_names: str) -> None:
+    """Redact what the named loggers record from now on (a filter replaced, not stacked, on each call)."""
+    if not redact:
+        return
+    for name in logger_names:
+        logger = logging.getLogger(name)
+        for old in [f for f in logger.filters if isinstance(f, RedactingFilter)]:
+            logger.removeFilter(old)
+        logger.addFilter(RedactingFilter(redact))

@@ -29,7 +29,7 @@ from .drafting import draft_entry, infer_schema
 from .loading import read_catalog
 
 SAMPLE_BYTES = 5 * 1024 * 1024  # enough rows to infer types; the nightly run reads everything
-ID_PATTERN = re.compile(r"^[a-z0-9_-]{2,100}$")
+ID_PATTERN = re.compile(r"[a-z0-9_-]{2,100}")
 FORMATS = ("csv", "xlsx")
 
 
@@ -66,7 +66,7 @@ def register_dataset(
         raise RegistrationError("catalog.yaml has problems; fix them first (oppnadata check shows them all)")
     yaml = round_trip_yaml()
     tree = yaml.load(catalog_path.read_text(encoding="utf-8"))
-    if not ID_PATTERN.match(dataset_id):
+    if not ID_PATTERN.fullmatch(dataset_id):
         raise RegistrationError(f"{dataset_id!r} is not a valid id: use 2-100 characters of a-z, 0-9, '-' and '_'")
     if any(d.get("id") == dataset_id for d in tree["datasets"]):
         raise RegistrationError(f"a dataset with id {dataset_id!r} already exists in catalog.yaml; choose another id")
