@@ -87,7 +87,7 @@ def register_dataset(
     if copy and target.exists():
         raise RegistrationError(f"datasets/{dataset_id}/{name} already exists; register never overwrites a data file")
 
-    schema = _drafted_schema(name, fmt, sheet, file=file, url=url, http=http or HttpSettings())
+    schema = draft_schema(name, fmt, sheet, file=file, url=url, http=http or HttpSettings())
     if file:
         source: dict[str, Any] = {"type": "file", "path": name}
         if fmt == "xlsx" and sheet:
@@ -111,9 +111,14 @@ def register_dataset(
     )
 
 
-def _drafted_schema(name: str, fmt: str, sheet: str | None, *, file: Path | None, url: str | None,
+def draft_schema(name: str, fmt: str, sheet: str | None, *, file: Path | None, url: str | None,
                     http: HttpSettings) -> dict[str, Any]:
-    """The Table Schema inferred from the file, or from a sample of the URL, after normalization."""
+    """The Table Schema inferred from the file, or from a sample of the URL, after normalization.
+
+    `register`'s one network step: the URL is sampled through the sources'
+    guarded `fetch` (the one network path), so a steward's URL is judged
+    exactly as the nightly run would judge it.
+    """
     with tempfile.TemporaryDirectory(prefix="oppnadata-register-") as tmp:
         sample = Path(tmp) / f"sample.{fmt}"
         if file:

@@ -8,26 +8,32 @@ For each request (and so for each redirect hop, retry and page):
    its sockets to those addresses only (`pinned.py`), with the host name kept
    for the Host header, TLS SNI and certificate verification.
 Because the pool is built from the same parse that was checked, no second
-URL parser (urlsplit against urllib3, a backslash read as part of the path by
-one and of the user info by the other) can send the request elsewhere.
+URL parser can send the request elsewhere. A URL that the two parsers in
+play read differently (the standard library's `urlsplit`, which requests
+uses, and urllib3's WHATWG-like `parse_url`: `http://127.0.0.1:9\@1.1.1.1/`
+is 1.1.1.1 to one and 127.0.0.1 to the other) is refused outright: requests
+follows a redirect's Location without re-parsing it, so such a URL can reach
+the adapter, and no honest server needs one.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, Callable
+from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from requests.utils import select_proxy
 from urllib3.connectionpool import HTTPConnectionPool
+from urllib3.exceptions import LocationParseError
 from urllib3.poolmanager import SSL_KEYWORDS
+from urllib3.util import parse_url
 
 from .pinned import PinnedHTTPConnectionPool, PinnedHTTPSConnectionPool
 from .policy import NetPolicy
-from .refusal import Refused, RefusalKind
+from .refusal import BadRedirect, Refused, RefusalKind
 from .resolution import Endpoint, resolve_checked
 
 MAX_REDIRECTS = 5
@@ -39,6 +45,9 @@ class PinnedAdapter(HTTPAdapter):
 
     def __init__(self, policy: NetPolicy, **kwargs: Any) -> None:
         self.policy = policy
+        # called once a request's target has passed the checks, before it is sent (e.g. a rate limiter):
+        # a refused request never waits for, or uses up, a slot
+        self.before_send: Callable[[], object] | None = None
         self._pools: OrderedDict[tuple, HTTPConnectionPool] = OrderedDict()
         self._pools_lock = threading.Lock()
         super().__init__(**kwargs)
@@ -51,7 +60,12 @@ class PinnedAdapter(HTTPAdapter):
             scheme, host, port = parts.scheme, parts.hostname, parts.port
         except ValueError:  # a port out of range or not a number, an unclosed '['
             raise Refused(RefusalKind.INVALID_TARGET, "the URL has an invalid host or port") from None
+        if not _read_alike(request.url, host, port):
+            raise Refused(RefusalKind.INVALID_TARGET,
+                          "the URL names a different host to different URL parsers (a backslash or '@' in it?)")
         endpoint = resolve_checked(scheme, host, port, self.policy)
+        if self.before_send is not None:
+            self.before_send()
         _host_params, tls = self.build_connection_pool_key_attributes(request, verify, cert)
         return self._pool(endpoint, tls)
 
@@ -83,6 +97,48 @@ class PinnedAdapter(HTTPAdapter):
         super().close()
 
 
+def _same_host(a: str | None, b: str | None) -> bool:
+    def norm(h: str | None) -> str:
+        h = unquote(h or "").strip("[]").lower()
+        try:
+            return h if h.isascii() else h.encode("idna").decode("ascii")
+        except UnicodeError:
+            return h
+    return norm(a) == norm(b)
+
+
+def _read_alike(url: str, host: str | None, port: int | None) -> bool:
+    """Does urllib3's parser find the same host and port in `url` as urlsplit did?"""
+    try:
+        other = parse_url(url)
+    except LocationParseError:
+        return False
+    return _same_host(host, other.host) and port == other.port
+
+
+class GuardedSession(requests.Session):
+    """A Session whose redirects are read like first requests: joined, then parsed by urllib3 (`prepare_url`).
+
+    Why: requests takes a redirect's Location as it comes and only re-quotes
+    it, so `http://localhost:9\\@8.8.8.8/` became `http://localhost:9%5C@8.8.8.8/`,
+    a URL whose host is 8.8.8.8 to every parser, while the same text in a
+    first request (or in `fetch`, which follows redirects itself) means
+    localhost. Preparing the Location the way a first request is prepared
+    makes a URL mean one thing wherever it appears.
+    """
+
+    def get_redirect_target(self, resp):
+        location = super().get_redirect_target(resp)
+        if location is None:
+            return None
+        prepared = requests.PreparedRequest()
+        try:
+            prepared.prepare_url(urljoin(resp.url, location), None)
+        except (requests.RequestException, ValueError, UnicodeError):
+            raise BadRedirect("a redirect's Location is not a valid http(s) URL") from None
+        return prepared.url
+
+
 def guarded_session(policy: NetPolicy | None = None) -> requests.Session:
     """A requests Session whose every request, redirect hop included, goes through a `PinnedAdapter`.
 
@@ -90,7 +146,7 @@ def guarded_session(policy: NetPolicy | None = None) -> requests.Session:
     MAX_REDIRECTS redirects when a caller lets requests follow them.
     """
     policy = policy or NetPolicy()
-    session = requests.Session()
+    session = GuardedSession()
     session.trust_env = False
     session.max_redirects = MAX_REDIRECTS
     if policy.ca_bundle:

@@ -37,3 +37,11 @@ class UnresolvableHost(Refused, requests.ConnectionError):
 
     def __init__(self, message: str, *, host: str | None = None):
         super().__init__(RefusalKind.UNRESOLVABLE, message, host=host)
+
+
+class BadRedirect(Refused, ValueError):
+    """A redirect's Location that is not a valid http(s) URL: the server's answer is broken (a ValueError, as
+    requests' own parsing of a Location raises)."""
+
+    def __init__(self, message: str):
+        super().__init__(RefusalKind.INVALID_TARGET, message)

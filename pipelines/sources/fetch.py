@@ -185,12 +185,12 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
     body = json_body
     policy = retry_policy(settings)
     with guarded_session(net_policy(settings)) as session:
+        if limiter is not None:  # taken once the host has passed the checks: a refused request waits for nothing
+            session.get_adapter("https://").before_send = limiter.acquire  # the one adapter, for http too
         while True:
             require_http(current, shown)
             check_key_destination(current, first, secrets, shown)
             hdrs = headers_for(session, base_headers, secrets, first, current)
-            if limiter is not None:
-                limiter.acquire()
             requests_made += 1
             log.info("%s %s (attempt %d)", method, shown, attempts_made(policy))
             failure: SourceError | None = None
@@ -207,7 +207,13 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                     stream=True,
                     allow_redirects=False,
                 )
-            except Refused as refused:  # no connection was opened: a verdict, never retried
+            except ValueError:
+                # requests parses a redirect's Location even with allow_redirects=False
+                # (e.g. an unclosed IPv6 '['); the server's answer is broken, retrying will not help
+                raise SourceError(
+                    SourceErrorKind.HTTP_STATUS, f"the redirect from {shown} is not a valid URL (malformed Location header)", url=shown
+                ) from None
+            except Refused as refused:  # no connection was opened (a name that does not resolve too): never retried
                 raise refusal_error(refused, shown) from None
             except requests.Timeout as exc:
                 failure = SourceError(SourceErrorKind.TIMEOUT, f"no answer within the time limit from {shown}", url=shown)
@@ -215,12 +221,6 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
             except requests.RequestException as exc:
                 failure = SourceError(SourceErrorKind.UNREACHABLE, f"cannot connect to {shown} ({type(exc).__name__})", url=shown)
                 failed = Failure.READ if _broke_after_connecting(exc) else Failure.CONNECT
-            except ValueError:
-                # requests parses a redirect's Location even with allow_redirects=False
-                # (e.g. an unclosed IPv6 '['); the server's answer is broken, retrying will not help
-                raise SourceError(
-                    SourceErrorKind.HTTP_STATUS, f"the redirect from {shown} is not a valid URL (malformed Location header)", url=shown
-                ) from None
             else:
                 with resp:
                     status = resp.status_code
