@@ -1,4 +1,4 @@
-"""The requests transport adapter every outgoing request goes through, and the session built on it.
+r"""The requests transport adapter every outgoing request goes through, and the session built on it.
 
 For each request (and so for each redirect hop, retry and page):
 1. the scheme, host and port are read from the prepared request's URL, once;
