@@ -86,6 +86,7 @@ def collect_context(
         http=http or http_settings(settings),
         previous=previous,
         env=dict(os.environ),
+        portal_url=settings.ckan_url,
     )
 
 
@@ -190,6 +191,7 @@ def run_dataset(
         collected, schema = stages.collect(dataset, settings, workdir, previous, http)
     except SourceError as exc:
         outcome = stages.record_failure(publisher, dataset, Status.SOURCE_ERROR, f"{exc.kind}: {exc}")
+        outcome = replace(outcome, error_kind=exc.kind.value)
     except OSError as exc:
         outcome = stages.record_failure(publisher, dataset, Status.SOURCE_ERROR, f"{SourceErrorKind.DISK}: {exc.strerror or exc}")
     else:
@@ -201,6 +203,8 @@ def run_dataset(
         else:
             stages.enter(Stage.PUBLISH)
             outcome = stages.publish(dataset, publisher, collected, report, schema)
+        if collected.notes:  # e.g. a union's members, and which of them failed
+            outcome = replace(outcome, message="; ".join((outcome.message, *collected.notes)))
     return replace(outcome, seconds=round(time.monotonic() - started, 3))
 
 
