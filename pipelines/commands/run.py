@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
 
-    from ..run import RunSummary
+    from ..run import LocalPrefectServer, RunSummary
 
 
 class _BarListener:
@@ -73,6 +74,7 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> 
 
     from ..run import quiet_library_settings, run_log_path, use_project_prefect_home
 
+    own_home = "PREFECT_HOME" not in os.environ
     use_project_prefect_home(settings)  # before prefect is imported
     quiet_library_settings()  # the library output goes to the run's log file; the bar shows progress
 
@@ -82,7 +84,8 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> 
     console = Console(width=None if sys.stdout.isatty() else 160)  # logs and CI get a readable table
     log_path = run_log_path(settings)
     console.print(f"Run log: {log_path}", highlight=False)
-    summary, problem = _run_logged(console, log_path, list(datasets) or None, retries, retry_delay)
+    server = _launch_api_server(settings) if own_home else None
+    summary, problem = _run_logged(console, log_path, list(datasets) or None, retries, retry_delay, server)
     if summary is None:
         console.print(f"[red]the nightly run did not finish:[/] {escape(problem)}")
         console.print(f"Run log: {log_path}", highlight=False)
@@ -106,8 +109,28 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> 
     raise SystemExit(0 if summary.ok else 1)
 
 
+def _launch_api_server(settings) -> LocalPrefectServer | None:
+    """Start the Prefect API this run talks to, before Prefect is imported here, so the two overlap.
+
+    Left to Prefect, the temporary server starts only once the flow is
+    called, after every import: on a loaded machine the two take about
+    equally long (tens of seconds each), one after the other. Only when the
+    project's own Prefect home is in use and no API is configured: a server
+    the user set up is theirs to use.
+    """
+    if "prefect" in sys.modules or os.environ.get("PREFECT_API_URL"):
+        return None
+    from ..run import LocalPrefectServer, free_port, prefect_home
+
+    server = LocalPrefectServer(prefect_home(settings), port=free_port(), ui=False, services=False,
+                                startup_timeout=float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+    server.launch()
+    os.environ["PREFECT_API_URL"] = server.api_url
+    return server
+
+
 def _run_logged(console: Console, log_path, datasets: list[str] | None, retries: int,
-                retry_delay: float) -> tuple[RunSummary | None, str]:
+                retry_delay: float, server: LocalPrefectServer | None) -> tuple[RunSummary | None, str]:
     """The nightly flow with every library's output in the log file: (its summary, "") or (None, why not)."""
     import logging
 
@@ -118,6 +141,9 @@ def _run_logged(console: Console, log_path, datasets: list[str] | None, retries:
     with stderr_to_log(log_path):
         try:
             from ..run import RunSummary, nightly
+
+            if server is not None:
+                server.wait_until_healthy()
 
             columns = (TextColumn("[bold]nightly[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                        TextColumn("{task.description}"))
@@ -139,3 +165,5 @@ def _run_logged(console: Console, log_path, datasets: list[str] | None, retries:
             return None, f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
         finally:
             finish_library_work()
+            if server is not None:
+                server.stop()

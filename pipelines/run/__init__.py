@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from .pipeline import Stages, collect_step, process_dataset, publish_step, run_dataset, validate_step
-from .prefect_server import LocalPrefectServer, PrefectServerError, free_port, is_healthy, use_project_prefect_home
+from .prefect_server import LocalPrefectServer, PrefectServerError, free_port, is_healthy, prefect_home, use_project_prefect_home
 from .ordering import processing_batches
 from .reporting.console import summary_table
 from .reporting.harvest import attention_lines, harvest_table
@@ -48,6 +48,7 @@ __all__ = [
     "is_healthy",
     "latest_summary",
     "process_dataset",
+    "prefect_home",
     "prune_old_runs",
     "publish_step",
     "read_summary",

@@ -290,7 +290,8 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                             log.info("fetched %s: %d bytes in %.2f s", shown, size, seconds)
                             return Fetched(dest, status, shown, content_type, size, validators, requests_made, seconds)
             attempts = attempts_made(policy)
-            log.warning("%s (attempt %d of %d)", redact(str(failure)), attempts, settings.max_attempts)
+            if failed != Failure.REFUSED:
+                log.warning("%s (attempt %d of %d)", redact(str(failure)), attempts, settings.max_attempts)
             try:
                 policy = count_failure(policy, method, shown, failure=failed, response=answer, message=redact(str(failure)))
             except MaxRetryError:
