@@ -11,7 +11,7 @@ canonical CSV. A member whose last attempt failed is named in the notes; its
 rows are still its last good ones.
 
 Each row gets the member's municipality code and name first and its
-provenance last (`kalla`: the member's page on the portal, `kalla_version`:
+provenance last (`kalla`: the member's public page on the portal, `kalla_version`:
 the SHA-256 of the file the rows come from), so the union changes exactly
 when a member's published content changes. Only municipalities (4-digit
 codes) are members; anything else conforming is named and left out.
@@ -138,9 +138,19 @@ def _conforms(extras: Mapping[str, str], uri: str) -> bool:
     return uri in (listed if isinstance(listed, list) else [listed])
 
 
+def _on_portal(url: str, site: str, portal: str) -> str:
+    """The file's address as this run reaches the portal (uploads are named under the public site URL)."""
+    for base in (site, portal):
+        if url.startswith(base + "/"):
+            return portal + url[len(base):]
+    return url  # refused by `collect`: a member's data is only read from the portal itself
+
+
 def find_members(portal: _Portal, uri: str, own_id: str) -> tuple[list[Member], list[str]]:
     """(the municipal members, notes about what was found but left out)."""
     members, notes, orgs = [], [], {}
+    # `kalla` is published: the portal's public address (ckan.site_url), not the one this run talks to
+    site = str(portal.action("status_show", {}).get("site_url") or portal.url).rstrip("/")
     for pkg in portal.packages():
         extras = _extras(pkg)
         if pkg.get("name") == own_id or not _conforms(extras, uri):
@@ -158,8 +168,9 @@ def find_members(portal: _Portal, uri: str, own_id: str) -> tuple[list[Member], 
             notes.append(f"{pkg['name']} is published by {org_id or 'no organization'}, not a municipality: left out")
             continue
         members.append(Member(
-            name=pkg["name"], title=pkg.get("title") or pkg["name"], page=f"{portal.url}/dataset/{pkg['name']}",
-            code=code, municipality=org.get("title") or org_id, data_url=data["url"], sha256=data["sha256"],
+            name=pkg["name"], title=pkg.get("title") or pkg["name"], page=f"{site}/dataset/{pkg['name']}",
+            code=code, municipality=org.get("title") or org_id, data_url=_on_portal(data["url"], site, portal.url),
+            sha256=data["sha256"],
             last_status=extras.get("kalmar_last_status", ""), last_error=extras.get("kalmar_last_error", ""),
         ))
     members.sort(key=lambda m: (m.code, m.name))

@@ -8,15 +8,13 @@ the same graph as one Turtle and one JSON-LD page.
 from __future__ import annotations
 
 import json
-import socket
-import time
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
 from pipelines.errors import SourceError, SourceErrorKind
-from pipelines.sources import fetch, read_dcat_catalog
+from pipelines.sources import read_dcat_catalog
 from pipelines.sources.dcat_records import records_from_graph
 
 REFERENCE = Path(__file__).resolve().parents[1] / "fixtures" / "reference" / "dcat-ap-se"
@@ -90,15 +88,3 @@ def test_remote_jsonld_context_and_paging_loop_are_refused(fixture_server, uniqu
     _serve(fixture_server, path, "page2.rdf", "application/rdf+xml", looping)
     with pytest.raises(SourceError, match="loops back"):
         read_dcat_catalog(f"{base}/page2.rdf", loopback_http, tmp_path, None)
-
-
-def test_a_refused_connection_fails_at_once_without_retries(tmp_path, loopback_http):
-    with socket.socket() as sock:  # a port nothing listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    started = time.monotonic()
-    with pytest.raises(SourceError) as failed:
-        fetch(f"http://127.0.0.1:{port}/data.csv", tmp_path / "x.csv", loopback_http)
-    assert failed.value.kind == SourceErrorKind.UNREACHABLE
-    assert "(connection refused); not retried" in str(failed.value)
-    assert time.monotonic() - started < 1.0  # loopback_http would back off between 3 attempts
