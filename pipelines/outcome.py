@@ -1,7 +1,9 @@
 """What happened to one dataset in one run: the unit of every run report.
 
 The flow, the `run` command's summary table, the Prefect artifacts and the
-JSON run report are all built from a list of `DatasetOutcome`.
+JSON run report are all built from a list of `DatasetOutcome`, plus one
+`HarvestOutcome` per harvest source (a `RecordOutcome` per record of its
+catalog: one harvest source stands for many datasets).
 """
 
 from __future__ import annotations

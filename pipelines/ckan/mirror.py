@@ -23,10 +23,10 @@ import ckanapi
 
 from ..model import Catalog, HarvestSource
 from ..outcome import FAILURE_STATUSES, RecordOutcome, RecordStatus, Status
-from . import mapping, previews, resources
+from . import mapping, previews
 from .client import CountingCKAN, describe_error
 from .harvest_mapping import LINK_ROLE, MappingError, harvested_name, record_package
-from .publisher import Changes, Publisher, WriteCounter, report_body, utc_now
+from .publisher import Changes, Publisher, WriteCounter, report_body, stored_validators, utc_now
 
 if TYPE_CHECKING:
     from ..sources import BrokenRecord, Collected, HarvestRecord, SourceValidators
@@ -57,13 +57,7 @@ class Mirror:
     @staticmethod
     def previous_validators(pkg: Mapping[str, Any] | None) -> SourceValidators | None:
         """The linked CSV's validators for a conditional GET, when what the DataStore holds is complete."""
-        from ..sources import SourceValidators
-
-        res = resources.find(pkg, "data")
-        if not res or not res.get("sha256") or res.get("datastore_sha256") != res.get("sha256"):
-            return None
-        etag, modified = res.get("source_etag") or None, res.get("source_last_modified") or None
-        return SourceValidators(etag=etag, last_modified=modified) if (etag or modified) else None
+        return stored_validators(pkg)
 
     # ---- one record --------------------------------------------------------
 

@@ -137,12 +137,7 @@ class Publisher:
         half-way), we return None so the source is downloaded again and the
         repair has the file it needs.
         """
-        pkg = self.package(dataset.id)
-        res = resources.find(pkg, "data")
-        if not res or not res.get("sha256") or res.get("datastore_sha256") != res.get("sha256"):
-            return None
-        etag, modified = res.get("source_etag") or None, res.get("source_last_modified") or None
-        return SourceValidators(etag=etag, last_modified=modified) if (etag or modified) else None
+        return stored_validators(self.package(dataset.id))
 
     def dataset_url(self, dataset_id: str) -> str:
         return f"{self.client.url}/dataset/{dataset_id}"
@@ -421,6 +416,15 @@ class Publisher:
             start += len(page["results"])
             if not page["results"] or start >= page["count"]:
                 return found
+
+
+def stored_validators(pkg: Mapping[str, Any] | None) -> SourceValidators | None:
+    """The data resource's source validators, when the DataStore holds what the file store holds."""
+    res = resources.find(pkg, "data")
+    if not res or not res.get("sha256") or res.get("datastore_sha256") != res.get("sha256"):
+        return None
+    etag, modified = res.get("source_etag") or None, res.get("source_last_modified") or None
+    return SourceValidators(etag=etag, last_modified=modified) if (etag or modified) else None
 
 
 def report_body(report: ValidationReport) -> dict[str, Any]:
