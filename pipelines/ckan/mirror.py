@@ -64,6 +64,16 @@ class Mirror:
     def mirror(self, record: HarvestRecord, current: dict[str, Any] | None) -> tuple[RecordOutcome, dict[str, Any] | None]:
         """Bring the record's metadata and links to CKAN; (its outcome, the package as CKAN now has it)."""
         name = current["name"] if current else harvested_name(self.harvest, record)
+        if current is None:
+            # A dataset search does not list: deleted by the `delete` withdrawal policy, say. Take it back.
+            try:
+                found = self.client.call("package_show", {"id": name})
+            except ckanapi.NotFound:
+                found = None
+            if found is not None and mapping.extras_dict(found.get("extras", [])).get("uri") != record.uri:
+                return RecordOutcome(record.uri, RecordStatus.FAILED, None,
+                                     f"the name {name} is taken by another dataset: not mirrored"), None
+            current = found
         try:
             desired = record_package(record, self.harvest, self.organization, name)
         except MappingError as exc:
@@ -110,7 +120,7 @@ class Mirror:
         for res in (current or {}).get("resources", []):
             if res.get("kalmar_role") != LINK_ROLE:
                 kept.append(res)  # data, schema and report resources: sync_resources manages them
-        return {**desired, "extras": mapping.extras_list(extras), "resources": links + kept}
+        return {**desired, "state": "active", "extras": mapping.extras_list(extras), "resources": links + kept}
 
     def fail(self, uri: str, current: Mapping[str, Any] | None, reason: str) -> RecordOutcome:
         """A record that cannot be mirrored: its last good version (if any) stays online and says why."""
