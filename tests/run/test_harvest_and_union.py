@@ -14,6 +14,8 @@ answered 304.
 Run 3: a record gone from the catalog is withdrawn (private), Kalmar's
 toilets changed (the union is republished with the new row) and Nybro's
 source fails (reported in the union, its last good rows kept).
+Run 4: the catalog lists the withdrawn record again after it was deleted
+(as `OPPNADATA_WITHDRAWAL=delete` does): the same dataset is public again.
 """
 
 from __future__ import annotations
@@ -153,3 +155,14 @@ def test_catalog_harvested_reharvested_withdrawn_and_union_published(county, fix
     rows = _rows(ckan_portal, api.action.package_show(id=union_id))
     assert [(r["kommunkod"], r["id"]) for r in rows] == [
         ("0880", "0880-wc-001"), ("0880", "0880-wc-002"), ("0880", "0880-wc-003"), ("0881", "nybro-1")]
+
+    # Run 4: the record is listed again after its dataset was deleted (the `delete` policy) ----------
+    api.action.package_delete(id=gone["id"])
+    fixture_server.set(f"/dcat/{tok}/page2.rdf", catalog_text("page2.rdf", base), content_type="application/rdf+xml")
+    result, fourth = _run(county)
+    [harvest] = fourth.harvests
+    assert harvest.counts == {"new": 0, "changed": 1, "unchanged": 2, "withdrawn": 0, "failed": 1}, harvest
+    [back] = [r for r in harvest.records if r.uri == f"{base}/dataset/matvaruaffarer"]
+    assert back.dataset_id == gone["name"] and back.message == "listed again by the source: public again"
+    again = api.action.package_show(id=gone["id"])
+    assert again["state"] == "active" and again["private"] is False
