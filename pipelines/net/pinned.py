@@ -58,8 +58,8 @@ class _Pinned:
             sys.audit("http.client.connect", self, self.host, self.port)
             return sock
         if isinstance(error, TimeoutError):
-            raise ConnectTimeoutError(self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})")
-        raise NewConnectionError(self, f"Failed to establish a new connection: {error}")
+            raise ConnectTimeoutError(self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})") from error
+        raise NewConnectionError(self, f"Failed to establish a new connection: {error}") from error
 
 
 class PinnedHTTPConnection(_Pinned, HTTPConnection):

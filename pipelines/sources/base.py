@@ -50,6 +50,7 @@ class CollectContext:
     http: HttpSettings = field(default_factory=HttpSettings)
     previous: SourceValidators | None = None  # from the last published version, if any
     env: Mapping[str, str] = field(default_factory=frozen_mapping)  # where api_key_env is looked up
+    portal_url: str | None = None  # the operator's own portal (CKAN_URL), read by `union` sources
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Collected:
     validators: SourceValidators = field(default_factory=SourceValidators)
     not_modified: bool = False  # the source answered 304: nothing new was downloaded
     timings: Mapping[str, float] = field(default_factory=frozen_mapping)  # stage -> seconds
+    notes: tuple[str, ...] = ()  # what the run report should say besides the outcome (e.g. a union's failing member)
 
     @property
     def data(self) -> CollectedFile | None:

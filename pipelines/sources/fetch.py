@@ -219,8 +219,12 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                 failure = SourceError(SourceErrorKind.TIMEOUT, f"no answer within the time limit from {shown}", url=shown)
                 failed = Failure.CONNECT if isinstance(exc, requests.ConnectTimeout) else Failure.READ
             except requests.RequestException as exc:
-                failure = SourceError(SourceErrorKind.UNREACHABLE, f"cannot connect to {shown} ({type(exc).__name__})", url=shown)
-                failed = Failure.READ if _broke_after_connecting(exc) else Failure.CONNECT
+                if _refused(exc):
+                    failure, failed = SourceError(SourceErrorKind.UNREACHABLE, f"cannot connect to {shown} (connection refused)",
+                                                  url=shown), Failure.REFUSED
+                else:
+                    failure = SourceError(SourceErrorKind.UNREACHABLE, f"cannot connect to {shown} ({type(exc).__name__})", url=shown)
+                    failed = Failure.READ if _broke_after_connecting(exc) else Failure.CONNECT
             else:
                 with resp:
                     status = resp.status_code
@@ -275,10 +279,13 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                             log.info("fetched %s: %d bytes in %.2f s", shown, size, seconds)
                             return Fetched(dest, status, shown, content_type, size, validators, requests_made, seconds)
             attempts = attempts_made(policy)
-            log.warning("%s (attempt %d of %d)", redact(str(failure)), attempts, settings.max_attempts)
+            if failed != Failure.REFUSED:
+                log.warning("%s (attempt %d of %d)", redact(str(failure)), attempts, settings.max_attempts)
             try:
                 policy = count_failure(policy, method, shown, failure=failed, response=answer, message=redact(str(failure)))
             except MaxRetryError:
+                if failed == Failure.REFUSED:
+                    raise SourceError(failure.kind, f"{redact(str(failure))}; not retried", url=shown) from None
                 raise SourceError(
                     failure.kind,
                     f"{redact(str(failure))}; gave up after {attempts} attempts",
@@ -286,6 +293,22 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                     status=failure.status,
                 ) from None
             time.sleep(wait if wait is not None else policy.get_backoff_time())
+
+
+def _refused(exc: BaseException) -> bool:
+    """Did the host refuse the connection (nothing listens on that port)? Walks the chain of causes."""
+    seen = 0
+    node: BaseException | None = exc
+    while node is not None and seen < 10:
+        if isinstance(node, ConnectionRefusedError):
+            return True
+        reason = getattr(node, "reason", None)
+        nxt = reason if isinstance(reason, BaseException) else None
+        if nxt is None and node.args and isinstance(node.args[0], BaseException):
+            nxt = node.args[0]
+        node = nxt or node.__cause__ or node.__context__
+        seen += 1
+    return False
 
 
 def _broke_after_connecting(exc: requests.RequestException) -> bool:

@@ -251,16 +251,20 @@ def test_missing_api_key_variable_is_a_config_error(fixture_server, tmp_path, lo
     assert fixture_server.count("/keyed/never.csv") == 0
 
 
-def test_unreachable_port(tmp_path, loopback_http):
+def test_unreachable_port_fails_at_once_without_retries(tmp_path, loopback_http):
     import socket
+    import time
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed again: nothing listens there
     ds = dataset("http", "x", url=f"http://127.0.0.1:{port}/x.csv", format="csv")
+    started = time.monotonic()
     with pytest.raises(SourceError) as err:
-        collect(ds, tmp_path / "w", context(tmp_path, replace(loopback_http, max_attempts=2)))
-    assert err.value.kind == "unreachable" and "2 attempts" in str(err.value)
+        collect(ds, tmp_path / "w", context(tmp_path, replace(loopback_http, max_attempts=3, backoff_base=1.0)))
+    # a refused connection is not retried: three attempts would have waited at least 1 s between them
+    assert err.value.kind == "unreachable" and str(err.value).endswith("(connection refused); not retried")
+    assert time.monotonic() - started < 1.0
 
 
 def test_xlsx_over_http(fixture_server, tmp_path, loopback_http):
