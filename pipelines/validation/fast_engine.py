@@ -22,7 +22,7 @@ from typing import Any, Mapping
 import polars as pl
 
 from .csv_structure import BATCH_BYTES, CsvBatch, NotFastReadable, read_batches
-from .fast_fields import NotFastCheckable, check_column
+from .fast_fields import ColumnCheck, NotFastCheckable
 from .fast_keys import KeyColumns, later_occurrences, previous_rows
 from .fast_messages import describe
 from .fast_support import SUPPORTED_CONSTRAINTS, SUPPORTED_TYPES, unsupported_reason
@@ -61,7 +61,11 @@ def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: in
     names = [f.name for f in fields]
     unique_fields = [j for j, f in enumerate(fields) if f.constraints.get("unique")]
     pk_fields = [names.index(name) for name in schema.primary_key]
-    key_store = KeyColumns({j: fields[j].type for j in sorted(set(unique_fields) | set(pk_fields))})
+    keyed = sorted(set(unique_fields) | set(pk_fields))
+    checks = [ColumnCheck(f, need_key=j in keyed) for j, f in enumerate(fields)]
+    # str() of a unique value is in its error message; some types cannot rebuild it from their key
+    shown = [j for j in unique_fields if not checks[j].ctype.display_from_key]
+    key_store = KeyColumns({j: fields[j].type for j in keyed}, raw_fields=shown)
 
     frames: list[pl.DataFrame] = []
     blanks: list[pl.Series] = [pl.Series([], dtype=pl.UInt32)]
@@ -70,9 +74,8 @@ def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: in
     for batch in read_batches(csv_path, len(fields), batch_bytes):
         if batch.labels is not None and batch.labels != names:
             raise NotFastReadable("the header does not list exactly the schema's field names in order")
-        batch_frames, blank = _check_batch(batch, fields, key_store, offset=rows)
+        batch_frames, blank_idx = _check_batch(batch, checks, key_store, offset=rows)
         extra_records.update({rows + i: text for i, text in batch.extra_records.items()})
-        blank_idx = blank.arg_true().cast(pl.UInt32) + rows
         blanks.append(blank_idx)
         if limit_errors:
             settled += blank_idx.len() + sum(f.filter(~pl.col("idx").is_in(blank_idx.implode())).height for f in batch_frames)
@@ -123,32 +126,63 @@ def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: in
     if truncated:
         errors = errors.head(limit_errors)
         rows = int(errors["idx"][-1]) + 1
-    located = describe(errors, fields, extra_records, keys, previous_rows(errors, keys, unique_fields, pk_fields))
+    previous = previous_rows(errors, keys, unique_fields, pk_fields)
+    located = describe(errors, checks, extra_records, keys, key_store, previous)
     return build_report(
         engine=ENGINE_NAME, rows=rows, fields=names, errors=located, limit_errors=limit_errors,
         truncated=truncated, seconds=time.perf_counter() - started,
     )
 
 
-def _check_batch(batch: CsvBatch, fields: list, key_store: KeyColumns, *,
+def _check_batch(batch: CsvBatch, checks: list[ColumnCheck], key_store: KeyColumns, *,
                  offset: int) -> tuple[list[pl.DataFrame], pl.Series]:
-    """Every per-row check of one batch: its errors (row indices of the whole file, with the raw cell) and blank rows."""
-    n = len(fields)
+    """Every per-row check of one batch: its errors (row indices of the whole file, with the raw cell)
+    and the indices of its blank rows (in the whole file).
+
+    One parallel screen over all rows and fields (fast_fields.py), then the exact
+    detail only for the flagged rows: a cell the screen doubts, a blank row, a
+    record with too few or too many cells.
+    """
+    n = len(checks)
     counts = batch.counts
+    goods, misses, keys = [], [], []
+    for j, check in enumerate(checks):
+        good, miss, key = check.screen(pl.col(f"c{j}"))
+        if good is not None:
+            goods.append(good)
+        misses.append(miss)
+        if key is not None:
+            keys.append(key.alias(f"k{j}"))
+    flag = pl.all_horizontal(misses) | (pl.lit(counts) != n)
+    if goods:
+        flag = flag | ~pl.all_horizontal(goods)
+    screened = batch.cells.lazy().select(flag.alias("flag"), *keys).collect()
+    flagged = screened.get_column("flag").arg_true()
+    key_columns = {j: screened.get_column(f"k{j}") for j in key_store.types}
+
     frames: list[pl.DataFrame] = []
-    blank = pl.repeat(True, batch.cells.height, eager=True, dtype=pl.Boolean)
-    short = bool((counts < n).any())
-    for j, field in enumerate(fields):
-        column = batch.cells.get_column(f"c{j}")
-        if short:  # polars fills absent cells with "": make them null, as frictionless has no cell there
-            column = pl.select(pl.when(counts > j).then(column)).to_series()
-        result = check_column(field, column, need_key=j in key_store.types)
-        blank = blank & result.blank
-        if result.key is not None:
-            key_store.add(j, result.key)
-        errors = result.errors
-        frames.append(errors.with_columns(
-            idx=pl.col("idx") + offset, field=pl.lit(j, pl.Int32), cell=column.gather(errors["idx"])))
+    blank_idx = pl.Series([], dtype=pl.UInt32)
+    if flagged.len():
+        cells = batch.cells.gather(flagged)
+        sub_counts = counts.gather(flagged)
+        short = bool((sub_counts < n).any())
+        blank = pl.repeat(True, flagged.len(), eager=True, dtype=pl.Boolean)
+        for j, check in enumerate(checks):
+            column = cells.get_column(f"c{j}")
+            if short:  # polars fills absent cells with "": make them null, as frictionless has no cell there
+                column = pl.select(pl.when(sub_counts > j).then(column)).to_series()
+            result = check.detail(column)
+            blank = blank & result.blank
+            if result.key is not None:
+                key_columns[j] = _scatter_keys(key_columns[j], flagged, result.key)
+            errors = result.errors
+            if errors.height:
+                frames.append(errors.with_columns(
+                    idx=flagged.gather(errors["idx"]).cast(pl.UInt32) + offset, field=pl.lit(j, pl.Int32),
+                    cell=column.gather(errors["idx"])))
+        blank_idx = flagged.filter(blank).cast(pl.UInt32) + offset
+    for j, key in key_columns.items():
+        key_store.add(j, key, raw=batch.cells.get_column(f"c{j}") if j in key_store.raw_fields else None)
 
     extra_rows = (counts > n).arg_true()
     if extra_rows.len():
@@ -157,10 +191,16 @@ def _check_batch(batch: CsvBatch, fields: list, key_store: KeyColumns, *,
         frames.append(_frame(extra["idx"], "extra-cell", sub=extra["pos"], field=-1))
     short_rows = (counts < n).arg_true()
     if short_rows.len():
-        short = pl.DataFrame({"idx": short_rows + offset, "k": counts.gather(short_rows)}).with_columns(
+        short_frame = pl.DataFrame({"idx": short_rows + offset, "k": counts.gather(short_rows)}).with_columns(
             pos=pl.int_ranges(pl.col("k"), n)).explode("pos", empty_as_null=True)
-        frames.append(_frame(short["idx"], "missing-cell", sub=0, field=short["pos"]))
-    return [f for f in frames if f.height], blank
+        frames.append(_frame(short_frame["idx"], "missing-cell", sub=0, field=short_frame["pos"]))
+    return frames, blank_idx
+
+
+def _scatter_keys(key: pl.Series, at: pl.Series, values: pl.Series) -> pl.Series:
+    if values.dtype != key.dtype:  # an integer beyond Int64 in this batch: compare as text (str of the int)
+        key, values = key.cast(pl.String), values.cast(pl.String)
+    return key.scatter(at, values)
 
 
 def _row_errors(mask: pl.Series, error_type: str, sub: int, *, field: int) -> pl.DataFrame:

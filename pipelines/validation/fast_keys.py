@@ -2,10 +2,11 @@
 
 Every other check looks at one row at a time, so a batch can be dropped once it
 is checked; a duplicate can be anywhere earlier in the file. What is kept is the
-parsed key of each keyed field (exactly what frictionless compares: str() of the
-parsed value, or None), stored as Int64 when the field is integer-like and every
-key in the batch round-trips — 8 bytes a row instead of a string view, and
-hashing ints is several times faster than hashing strings.
+canonical parsed value of each keyed field (fast_types.py: equal exactly when
+frictionless' parsed values are equal), mostly 8 bytes a row — frictionless'
+own dictionaries of Python objects take several times that. The raw text is
+kept as well only for a unique field whose type cannot rebuild str(value) —
+what a unique-error message shows — from the canonical value.
 """
 
 from __future__ import annotations
@@ -16,24 +17,31 @@ import polars as pl
 class KeyColumns:
     """Per-field key parts, appended batch by batch, joined once at the end."""
 
-    def __init__(self, types: dict[int, str]) -> None:
+    def __init__(self, types: dict[int, str], *, raw_fields: list[int] = ()) -> None:
         self.types = types
+        self.raw_fields = set(raw_fields)
         self.parts: dict[int, list[pl.Series]] = {j: [] for j in types}
+        self.raw_parts: dict[int, list[pl.Series]] = {j: [] for j in self.raw_fields}
 
-    def add(self, j: int, key: pl.Series) -> None:
-        if self.types[j] in ("integer", "year"):
-            as_int = key.cast(pl.Int64, strict=False)
-            if as_int.null_count() == key.null_count():  # keys are str(int): equal ints ⇔ equal keys
-                key = as_int
+    def add(self, j: int, key: pl.Series, *, raw: pl.Series | None = None) -> None:
         self.parts[j].append(key)
+        if raw is not None:
+            self.raw_parts[j].append(raw)
 
     def columns(self) -> dict[int, pl.Series]:
         out = {}
         for j, parts in self.parts.items():
-            if any(p.dtype != parts[0].dtype for p in parts):  # some batch did not round-trip: compare as text
+            if any(p.dtype != parts[0].dtype for p in parts):  # an integer beyond Int64 somewhere: compare as text
                 parts = [p.cast(pl.String) for p in parts]
             out[j] = pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
         return out
+
+    def raw(self, j: int, idx: int) -> str:
+        for part in self.raw_parts[j]:
+            if idx < part.len():
+                return part[idx]
+            idx -= part.len()
+        raise IndexError(idx)
 
 
 def later_occurrences(key: pl.Series) -> pl.Series:

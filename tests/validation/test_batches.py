@@ -95,12 +95,12 @@ def test_reading_stops_at_the_error_limit(tmp_path):
 
 def test_integer_keys_compare_as_text_when_one_batch_does_not_fit_int64():
     store = KeyColumns({0: "integer"})
-    store.add(0, pl.Series(["1", "2", None]))
+    store.add(0, pl.Series([1, 2, None], dtype=pl.Int64))
     store.add(0, pl.Series(["99999999999999999999", "2", "99999999999999999999"]))
     key = store.columns()[0]
     assert key.dtype == pl.String
     assert later_occurrences(key).to_list() == [False, False, False, False, True, True]
     ints = KeyColumns({0: "integer"})
-    ints.add(0, pl.Series(["10", None]))
-    ints.add(0, pl.Series(["10"]))
+    ints.add(0, pl.Series([10, None], dtype=pl.Int64))
+    ints.add(0, pl.Series([10], dtype=pl.Int64))
     assert ints.columns()[0].dtype == pl.Int64 and later_occurrences(ints.columns()[0]).to_list() == [False, False, True]
