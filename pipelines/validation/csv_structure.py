@@ -94,61 +94,78 @@ def _last_record_end(data: bytes) -> int:
     return pos + 1
 
 
-def read_records(data: bytes) -> pl.Series:
-    """Each CSV record's raw text (a record spans lines when a quoted cell holds newlines)."""
+def read_records(data: bytes) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """Each CSV record's raw text (a record spans lines when a quoted cell holds newlines), the
+    indices of the records holding a quote, and those records' numbers of quote characters."""
     try:
         lines = pl.read_csv(
-            io.BytesIO(data), has_header=False, separator="\x00", quote_char=None, schema={"line": pl.String},
+            data, has_header=False, separator="\x00", quote_char=None, schema={"line": pl.String},
             empty_string_is_null=False, encoding="utf8",
         ).get_column("line")
     except pl.exceptions.ComputeError as exc:
         raise NotFastReadable(f"polars cannot read the file as UTF-8 text ({str(exc).splitlines()[0]})") from None
-    odd = lines.str.count_matches('"', literal=True) % 2 == 1
-    if not odd.any():
-        return lines
+    quoted_at = lines.str.contains('"', literal=True).arg_true()
+    quotes = lines.gather(quoted_at).str.count_matches('"', literal=True)
+    odd_at = quoted_at.filter(quotes % 2 == 1)
+    if odd_at.len() == 0:
+        return lines, quoted_at, quotes
+    if odd_at.len() % 2:
+        raise NotFastReadable("a quoted cell is not closed before the end of the file")
+    odd = pl.repeat(False, lines.len(), eager=True, dtype=pl.Boolean).scatter(odd_at, True)
     frame = pl.DataFrame({"line": lines, "odd": odd})
     parity_after = pl.col("odd").cast(pl.UInt32).cum_sum() % 2
     starts = (parity_after - pl.col("odd").cast(pl.UInt32)) % 2 == 0  # parity before the line is even
     frame = frame.with_columns(record=starts.cast(pl.UInt32).cum_sum())
-    if frame.get_column("odd").cast(pl.UInt32).sum() % 2:
-        raise NotFastReadable("a quoted cell is not closed before the end of the file")
-    return frame.group_by("record", maintain_order=True).agg(pl.col("line").str.join("\n")).get_column("line")
+    records = frame.group_by("record", maintain_order=True).agg(pl.col("line").str.join("\n")).get_column("line")
+    quoted_at = records.str.contains('"', literal=True).arg_true()
+    return records, quoted_at, records.gather(quoted_at).str.count_matches('"', literal=True)
 
 
 def read_batch(data: bytes, field_count: int, *, has_header: bool, first_record: int = 0) -> CsvBatch:
-    """Structure first, then cells, so the raw lines are freed before polars parses the cells.
+    """Structure first, then cells; the cell counts come from lengths, without a second scan of the text.
 
+    A record's text is its cells, the separators between them, and for each quoted
+    cell its two quotes plus one more per quote inside it (written twice). Polars
+    gives the cells (an absent one as ""), so a record has
+        cells = length − Σ cell lengths − (quotes in the text − quotes in the cells) + 1,
+    exact up to the schema's width; a longer record (extra cells) is counted
+    directly. Records with quotes must match the strict grammar of well-formed
+    CSV first: only there do polars and Python's csv module provably agree.
     `first_record` (records before this chunk, header included) only makes error messages exact.
     """
-    records = read_records(data)
-    quoted = records.str.contains('"', literal=True)
-    counts = (records.str.count_matches(",", literal=True) + 1).cast(pl.UInt32)
-    if quoted.any():  # only records with quotes need the grammar check and quote-aware counting
-        where = quoted.arg_true()
-        subset = records.filter(quoted)
-        bad = ~subset.str.contains(WELL_FORMED)
+    records, quoted_at, quotes = read_records(data)
+    lengths = records.str.len_bytes().cast(pl.Int64)
+    if quoted_at.len():
+        bad = ~records.gather(quoted_at).str.contains(WELL_FORMED)
         if bad.any():
-            index = first_record + int(where[int(bad.arg_true()[0])])
+            index = first_record + int(quoted_at[int(bad.arg_true()[0])])
             raise NotFastReadable(f"record {index + 1} has quotes the strict CSV grammar does not cover")
-        fixed = (subset.str.replace_all(QUOTED, "").str.count_matches(",", literal=True) + 1).cast(pl.UInt32)
-        counts = counts.scatter(where, fixed)
-    counts = pl.select(pl.when(records == "").then(0).otherwise(counts).cast(pl.UInt32)).to_series()
     skip = 1 if has_header else 0
     labels = None
     if has_header:
         header = next(csv.reader(io.StringIO(records[0], newline="")), [])
         labels = [cell.strip() for cell in header]
     total = records.len()
-    extra_at = (counts > field_count).arg_true()
-    extra_records = dict(zip((extra_at - skip).to_list(), records.gather(extra_at).to_list()))
-    del records, quoted
     names = [f"c{i}" for i in range(field_count)]
     cells = pl.read_csv(
-        io.BytesIO(data), has_header=False, schema={n: pl.String for n in names}, quote_char='"',
+        data, has_header=False, schema={n: pl.String for n in names}, quote_char='"',
         truncate_ragged_lines=True, empty_string_is_null=False, infer_schema=False,
     )
     if cells.height != total:
         raise NotFastReadable(f"polars read {cells.height} records where the structure scan found {total}")
+    cell_bytes = cells.select(pl.sum_horizontal(pl.all().str.len_bytes().cast(pl.Int64))).to_series()
+    counts = lengths - cell_bytes + 1
+    if quoted_at.len():
+        inner = cells.gather(quoted_at).select(
+            pl.sum_horizontal(pl.all().str.count_matches('"', literal=True).cast(pl.Int64))).to_series()
+        counts = counts.scatter(quoted_at, counts.gather(quoted_at) - (quotes.cast(pl.Int64) - inner))
+    longer = (counts > field_count).arg_true()
+    if longer.len():  # cells beyond the schema's width are not in `cells`: count separators outside quotes
+        text = records.gather(longer).str.replace_all(QUOTED, "")
+        counts = counts.scatter(longer, text.str.count_matches(",", literal=True).cast(pl.Int64) + 1)
+    counts = pl.select(pl.when(lengths == 0).then(0).otherwise(counts).cast(pl.UInt32)).to_series()
+    extra_at = (counts > field_count).arg_true()
+    extra_records = dict(zip((extra_at - skip).to_list(), records.gather(extra_at).to_list()))
     return CsvBatch(labels=labels, cells=cells.slice(skip), counts=counts.slice(skip), extra_records=extra_records)
 
 

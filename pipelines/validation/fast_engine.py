@@ -21,10 +21,11 @@ from typing import Any, Mapping
 
 import polars as pl
 
-from .csv_structure import BATCH_BYTES, CsvBatch, NotFastReadable, read_batches
+from .csv_structure import BATCH_BYTES, NotFastReadable, read_batches
 from .fast_fields import ColumnCheck, NotFastCheckable
-from .fast_keys import KeyColumns, later_occurrences, previous_rows
+from .fast_keys import KeyColumns, later_occurrences, later_tuples, previous_rows
 from .fast_messages import describe
+from .fast_rows import Detailed, RowChecks, cell_frame
 from .fast_support import SUPPORTED_CONSTRAINTS, SUPPORTED_TYPES, unsupported_reason
 from .frictionless_engine import validate_with_frictionless
 from .report import ValidationReport, build_report
@@ -67,25 +68,32 @@ def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: in
     shown = [j for j in unique_fields if not checks[j].ctype.display_from_key]
     key_store = KeyColumns({j: fields[j].type for j in keyed}, raw_fields=shown)
 
+    row_checks = RowChecks(checks, key_store)
     frames: list[pl.DataFrame] = []
     blanks: list[pl.Series] = [pl.Series([], dtype=pl.UInt32)]
     extra_records: dict[int, str] = {}
     rows = settled = 0  # data rows read; errors certain to be reported for them (a lower bound)
+
+    def take(detailed: Detailed) -> int:
+        frames.extend(detailed.errors)
+        blanks.append(detailed.blank_idx)
+        blank = detailed.blank_idx.implode()
+        return detailed.blank_idx.len() + sum(f.filter(~pl.col("idx").is_in(blank)).height for f in detailed.errors)
+
     for batch in read_batches(csv_path, len(fields), batch_bytes):
         if batch.labels is not None and batch.labels != names:
             raise NotFastReadable("the header does not list exactly the schema's field names in order")
-        batch_frames, blank_idx = _check_batch(batch, checks, key_store, offset=rows)
+        row_checks.screen(batch, rows)
         extra_records.update({rows + i: text for i, text in batch.extra_records.items()})
-        blanks.append(blank_idx)
-        if limit_errors:
-            settled += blank_idx.len() + sum(f.filter(~pl.col("idx").is_in(blank_idx.implode())).height for f in batch_frames)
-        frames.extend(batch_frames)
         rows += batch.cells.height
         del batch
-        # an error in row r depends only on rows ≤ r, so once `limit_errors` errors are certain among
-        # the rows read, the rest of the file cannot change the report — frictionless stops there too
-        if limit_errors and settled >= limit_errors:
-            break
+        if row_checks.due(limit_errors - settled if limit_errors else None):
+            settled += take(row_checks.detail())
+            # an error in row r depends only on rows ≤ r, so once `limit_errors` errors are certain among
+            # the rows read, the rest of the file cannot change the report — frictionless stops there too
+            if limit_errors and settled >= limit_errors:
+                break
+    take(row_checks.detail())
     keys = key_store.columns()
     blank_idx = pl.concat(blanks)
 
@@ -109,16 +117,16 @@ def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: in
         else:
             key_frame = pl.DataFrame({f"k{j}": keys[j] for j in pk_fields})
             all_none = key_frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
-            dup = ~all_none & ~key_frame.select(pl.struct(pl.all())).to_series().is_first_distinct()
+            dup = ~all_none & later_tuples(key_frame)
         fires = all_none | dup
         frames.append(_row_errors(fires, "primary-key", 0, field=-1))
         trigger = pl.select(pl.when(trigger.is_null() & fires).then(pk_step).otherwise(trigger)).to_series()
 
-    errors = pl.concat(frames) if frames else _frame(pl.Series([], dtype=pl.UInt32), "none", sub=0, field=-1)
+    errors = pl.concat(frames) if frames else cell_frame(pl.Series([], dtype=pl.UInt32), "none", sub=0, field=-1)
     errors = _rank(errors, trigger, step_of)
     if blank_idx.len():
         errors = errors.filter(~pl.col("idx").is_in(blank_idx.implode()) | (pl.col("type") == "primary-key"))
-        blank_rows = _frame(blank_idx, "blank-row", sub=0, field=-1).with_columns(rank=pl.lit(RANK_BLANK * 10**9, pl.Int64))
+        blank_rows = cell_frame(blank_idx, "blank-row", sub=0, field=-1).with_columns(rank=pl.lit(RANK_BLANK * 10**9, pl.Int64))
         errors = pl.concat([errors, blank_rows])
     errors = errors.sort(["idx", "rank"])
 
@@ -134,88 +142,8 @@ def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: in
     )
 
 
-def _check_batch(batch: CsvBatch, checks: list[ColumnCheck], key_store: KeyColumns, *,
-                 offset: int) -> tuple[list[pl.DataFrame], pl.Series]:
-    """Every per-row check of one batch: its errors (row indices of the whole file, with the raw cell)
-    and the indices of its blank rows (in the whole file).
-
-    One parallel screen over all rows and fields (fast_fields.py), then the exact
-    detail only for the flagged rows: a cell the screen doubts, a blank row, a
-    record with too few or too many cells.
-    """
-    n = len(checks)
-    counts = batch.counts
-    goods, misses, keys = [], [], []
-    for j, check in enumerate(checks):
-        good, miss, key = check.screen(pl.col(f"c{j}"))
-        if good is not None:
-            goods.append(good)
-        misses.append(miss)
-        if key is not None:
-            keys.append(key.alias(f"k{j}"))
-    flag = pl.all_horizontal(misses) | (pl.lit(counts) != n)
-    if goods:
-        flag = flag | ~pl.all_horizontal(goods)
-    screened = batch.cells.lazy().select(flag.alias("flag"), *keys).collect()
-    flagged = screened.get_column("flag").arg_true()
-    key_columns = {j: screened.get_column(f"k{j}") for j in key_store.types}
-
-    frames: list[pl.DataFrame] = []
-    blank_idx = pl.Series([], dtype=pl.UInt32)
-    if flagged.len():
-        cells = batch.cells.gather(flagged)
-        sub_counts = counts.gather(flagged)
-        short = bool((sub_counts < n).any())
-        blank = pl.repeat(True, flagged.len(), eager=True, dtype=pl.Boolean)
-        for j, check in enumerate(checks):
-            column = cells.get_column(f"c{j}")
-            if short:  # polars fills absent cells with "": make them null, as frictionless has no cell there
-                column = pl.select(pl.when(sub_counts > j).then(column)).to_series()
-            result = check.detail(column)
-            blank = blank & result.blank
-            if result.key is not None:
-                key_columns[j] = _scatter_keys(key_columns[j], flagged, result.key)
-            errors = result.errors
-            if errors.height:
-                frames.append(errors.with_columns(
-                    idx=flagged.gather(errors["idx"]).cast(pl.UInt32) + offset, field=pl.lit(j, pl.Int32),
-                    cell=column.gather(errors["idx"])))
-        blank_idx = flagged.filter(blank).cast(pl.UInt32) + offset
-    for j, key in key_columns.items():
-        key_store.add(j, key, raw=batch.cells.get_column(f"c{j}") if j in key_store.raw_fields else None)
-
-    extra_rows = (counts > n).arg_true()
-    if extra_rows.len():
-        extra = pl.DataFrame({"idx": extra_rows + offset, "k": counts.gather(extra_rows)}).with_columns(
-            pos=pl.int_ranges(n, pl.col("k"))).explode("pos", empty_as_null=True)
-        frames.append(_frame(extra["idx"], "extra-cell", sub=extra["pos"], field=-1))
-    short_rows = (counts < n).arg_true()
-    if short_rows.len():
-        short_frame = pl.DataFrame({"idx": short_rows + offset, "k": counts.gather(short_rows)}).with_columns(
-            pos=pl.int_ranges(pl.col("k"), n)).explode("pos", empty_as_null=True)
-        frames.append(_frame(short_frame["idx"], "missing-cell", sub=0, field=short_frame["pos"]))
-    return frames, blank_idx
-
-
-def _scatter_keys(key: pl.Series, at: pl.Series, values: pl.Series) -> pl.Series:
-    if values.dtype != key.dtype:  # an integer beyond Int64 in this batch: compare as text (str of the int)
-        key, values = key.cast(pl.String), values.cast(pl.String)
-    return key.scatter(at, values)
-
-
 def _row_errors(mask: pl.Series, error_type: str, sub: int, *, field: int) -> pl.DataFrame:
-    return _frame(mask.arg_true(), error_type, sub=sub, field=field)
-
-
-def _frame(idx: pl.Series, error_type: str, *, sub: int | pl.Series, field: int | pl.Series) -> pl.DataFrame:
-    frame = pl.DataFrame({"idx": idx.cast(pl.UInt32)})
-    return frame.with_columns(
-        type=pl.lit(error_type, pl.String),
-        sub=(sub.cast(pl.Int32) if isinstance(sub, pl.Series) else pl.lit(sub, pl.Int32)),
-        constraint=pl.lit(None, pl.String),
-        field=(field.cast(pl.Int32) if isinstance(field, pl.Series) else pl.lit(field, pl.Int32)),
-        cell=pl.lit(None, pl.String),
-    )
+    return cell_frame(mask.arg_true(), error_type, sub=sub, field=field)
 
 
 def _rank(errors: pl.DataFrame, trigger: pl.Series, step_of: dict[int, int]) -> pl.DataFrame:

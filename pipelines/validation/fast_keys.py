@@ -22,18 +22,29 @@ class KeyColumns:
         self.raw_fields = set(raw_fields)
         self.parts: dict[int, list[pl.Series]] = {j: [] for j in types}
         self.raw_parts: dict[int, list[pl.Series]] = {j: [] for j in self.raw_fields}
+        self.patches: dict[int, list[tuple[pl.Series, pl.Series]]] = {j: [] for j in types}
 
     def add(self, j: int, key: pl.Series, *, raw: pl.Series | None = None) -> None:
         self.parts[j].append(key)
         if raw is not None:
             self.raw_parts[j].append(raw)
 
+    def patch(self, j: int, idx: pl.Series, key: pl.Series) -> None:
+        """Replace the keys of rows `idx` (rows of the file) — the exact keys of flagged rows."""
+        self.patches[j].append((idx, key))
+
     def columns(self) -> dict[int, pl.Series]:
         out = {}
         for j, parts in self.parts.items():
-            if any(p.dtype != parts[0].dtype for p in parts):  # an integer beyond Int64 somewhere: compare as text
+            patches = self.patches[j]
+            dtypes = {p.dtype for p in parts} | {key.dtype for _, key in patches}
+            if len(dtypes) > 1:  # an integer beyond Int64 somewhere: compare every key as text (str of the int)
                 parts = [p.cast(pl.String) for p in parts]
-            out[j] = pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
+                patches = [(idx, key.cast(pl.String)) for idx, key in patches]
+            column = pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
+            for idx, key in patches:
+                column = column.scatter(idx, key)
+            out[j] = column
         return out
 
     def raw(self, j: int, idx: int) -> str:
@@ -60,6 +71,23 @@ def later_occurrences(key: pl.Series) -> pl.Series:
         return later
     rows = key.is_in(repeated.implode()).fill_null(False).arg_true()
     return later.scatter(rows.filter(~key.gather(rows).is_first_distinct()), True)
+
+
+def later_tuples(frame: pl.DataFrame) -> pl.Series:
+    """Rows whose tuple of keys (nulls equal, as in Python tuples) appeared in an earlier row.
+
+    Like later_occurrences: a 64-bit hash per row is sorted to find the few rows
+    whose hash repeats; only those rows' tuples are then compared exactly.
+    """
+    hashes = frame.select(pl.struct(pl.all()).hash()).to_series()
+    candidates = later_occurrences(hashes)
+    later = pl.repeat(False, frame.height, eager=True, dtype=pl.Boolean)
+    if not candidates.any():
+        return later
+    repeated = hashes.filter(candidates).unique().implode()
+    rows = hashes.is_in(repeated).arg_true()
+    exact = frame.gather(rows).select(pl.struct(pl.all()).is_first_distinct()).to_series()
+    return later.scatter(rows.filter(~exact), True)
 
 
 def previous_rows(errors: pl.DataFrame, keys: dict[int, pl.Series], unique_fields: list[int],

@@ -118,7 +118,8 @@ class YearType(ColumnType):
         # frictionless: exactly 4 characters, then int() (which allows surrounding spaces and a sign)
         text = c.str.strip_chars(PY_ASCII_SPACE) if thorough else c
         value = text.cast(pl.Int64, strict=False)
-        ok = (c.str.len_chars() == 4) & value.is_between(0, 9999)
+        width = c.str.len_chars() if thorough else c.str.len_bytes()  # polars' cast reads ASCII only
+        ok = (width == 4) & value.is_between(0, 9999)
         return Parsed(value, ok.fill_null(False))
 
 
@@ -148,7 +149,9 @@ class NumberType(ColumnType):
             if field.decimal_char != ".":
                 ok = ok & ~text.str.contains(".", literal=True)
                 text = text.str.replace_all(field.decimal_char, ".", literal=True)
-        ok = ok & text.str.contains(f"^{DECIMAL}$") & few_digits(text)
+        # the cheap pass takes only short cells (≤ 15 bytes hold ≤ 15 digits); longer ones are counted on demand
+        digits_ok = few_digits(text) if thorough else text.str.len_bytes() <= MAX_EXACT_FLOAT_DIGITS
+        ok = ok & text.str.contains(f"^{DECIMAL}$") & digits_ok
         return Parsed(text.cast(pl.Float64, strict=False), ok.fill_null(False))
 
     def from_python(self, values: list[Any]) -> pl.Series:
@@ -204,8 +207,8 @@ class DateType(ColumnType):
             c = pl.concat_str(parts.struct[0], pl.lit("-"), parts.struct[1].str.zfill(2), pl.lit("-"),
                               parts.struct[2].str.strip_chars(" ").str.zfill(2))
         shaped = c.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-        value = c.str.to_date("%Y-%m-%d", strict=False)
-        return Parsed(value, (shaped & (value.dt.year() >= 1)).fill_null(False))
+        value = c.str.to_date("%Y-%m-%d", strict=False, cache=False)
+        return Parsed(value, (shaped & (value >= date(1, 1, 1))).fill_null(False))
 
     def from_python(self, values: list[Any]) -> pl.Series:
         return pl.Series([None if v is None else (v - date(1970, 1, 1)).days for v in values], dtype=pl.Int32).cast(pl.Date)
@@ -254,7 +257,7 @@ class DatetimeType(ColumnType):
         micro, offset, tz_ok = clock_parts(fraction, tz)
         parsed = wall.str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us", strict=False)
         # chrono reads a leap second ("60") that Python refuses; hour 24 (dateutil's next midnight) is left to frictionless
-        ok = shaped & parsed.is_not_null() & (parsed.dt.year() >= 1) & (ss < "60") & tz_ok
+        ok = shaped & (parsed >= datetime(1, 1, 1)) & (ss < "60") & tz_ok
         us = parsed.cast(pl.Int64) + micro - offset.fill_null(0) * US_PER_MINUTE
         return Parsed(us * 2 + offset.is_not_null().cast(pl.Int64), ok.fill_null(False))
 
