@@ -170,16 +170,21 @@ def few_digits(text: pl.Expr) -> pl.Expr:
 
 
 def exact_float(value: Any) -> float | None:
+    """The float of a parsed number when floats compare like the decimals do, else NotFastCheckable.
+
+    If every number's shortest float spelling reads back as the same decimal, the
+    mapping is one-to-one, and rounding never reverses an order: equality and
+    order of the floats are those of the decimals.
+    """
     if value is None:
         return None
     if isinstance(value, bool):
         raise NotFastCheckable("a boolean where a number was expected")
-    number = Decimal(value) if isinstance(value, int) else value
-    if not isinstance(number, Decimal):
-        number = Decimal(str(number))
-    if not number.is_finite() or len(number.normalize().as_tuple().digits) > MAX_EXACT_FLOAT_DIGITS:
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    as_float = float(number)
+    if not number.is_finite() or Decimal(repr(as_float)) != number:
         raise NotFastCheckable(f"the number {value} is not exactly representable as a 64-bit float")
-    return float(number) + 0.0
+    return as_float + 0.0
 
 
 class BooleanType(ColumnType):
