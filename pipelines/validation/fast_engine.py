@@ -27,7 +27,7 @@ from .fast_keys import KeyColumns, later_occurrences, later_tuples, previous_row
 from .fast_messages import describe
 from .fast_rows import Detailed, RowChecks, cell_frame
 from .fast_support import SUPPORTED_CONSTRAINTS, SUPPORTED_TYPES, unsupported_reason
-from .frictionless_engine import validate_with_frictionless
+from .frictionless_engine import frictionless_resource, validate_with_frictionless
 from .report import ValidationReport, build_report
 
 __all__ = ["SUPPORTED_CONSTRAINTS", "SUPPORTED_TYPES", "validate_fast"]
@@ -52,10 +52,12 @@ def validate_fast(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors
 
 def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: int, started: float,
               batch_bytes: int) -> ValidationReport:
-    from frictionless import FrictionlessException, Schema
+    from frictionless import FrictionlessException
 
     try:
-        schema = Schema.from_descriptor(dict(descriptor))
+        resource = frictionless_resource(csv_path, descriptor)
+        resource.to_descriptor(validate=True)  # what Resource.validate checks before any row
+        schema = resource.schema
     except FrictionlessException as exc:
         raise NotFastCheckable(f"frictionless rejects the schema ({exc.error.type})") from None
     fields = schema.fields
