@@ -22,6 +22,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import queue
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -111,12 +113,16 @@ def read_records(data: bytes) -> tuple[pl.Series, pl.Series, pl.Series]:
         return lines, quoted_at, quotes
     if odd_at.len() % 2:
         raise NotFastReadable("a quoted cell is not closed before the end of the file")
+    # a record spans from a line with an odd number of quotes to the next such line; only those lines are joined
     odd = pl.repeat(False, lines.len(), eager=True, dtype=pl.Boolean).scatter(odd_at, True)
-    frame = pl.DataFrame({"line": lines, "odd": odd})
-    parity_after = pl.col("odd").cast(pl.UInt32).cum_sum() % 2
-    starts = (parity_after - pl.col("odd").cast(pl.UInt32)) % 2 == 0  # parity before the line is even
-    frame = frame.with_columns(record=starts.cast(pl.UInt32).cum_sum())
-    records = frame.group_by("record", maintain_order=True).agg(pl.col("line").str.join("\n")).get_column("line")
+    inside = (odd.cast(pl.UInt32).cum_sum() % 2 == 1) | odd  # opened, continued or closed by this line
+    spans = inside.arg_true()
+    parts = pl.DataFrame({"line": lines.gather(spans), "odd": odd.gather(spans)})
+    record = (pl.col("odd").cast(pl.UInt32).cum_sum() + 1) // 2  # pairs of odd lines delimit one record
+    joined = parts.group_by(record.alias("record"), maintain_order=True).agg(pl.col("line").str.join("\n"))
+    opening = odd_at.gather_every(2)  # the first line of each multi-line record stands for the whole record
+    continuation = pl.repeat(False, lines.len(), eager=True, dtype=pl.Boolean).scatter(spans, True).scatter(opening, False)
+    records = lines.scatter(opening, joined.get_column("line")).filter(~continuation)
     quoted_at = records.str.contains('"', literal=True).arg_true()
     return records, quoted_at, records.gather(quoted_at).str.count_matches('"', literal=True)
 
@@ -170,9 +176,54 @@ def read_batch(data: bytes, field_count: int, *, has_header: bool, first_record:
 
 
 def read_batches(path: Path, field_count: int, batch_bytes: int = BATCH_BYTES) -> Iterator[CsvBatch]:
-    """The file's batches in order; the first one carries the header labels (and may have no data rows)."""
+    """The file's batches in order; the first one carries the header labels (and may have no data rows).
+
+    The next batch is read on a second thread while the caller checks the current
+    one: polars releases the GIL while it parses, so reading and checking overlap
+    (one batch ahead: memory grows by one batch, not more).
+    """
+    return _ahead(_batches(path, field_count, batch_bytes))
+
+
+def _batches(path: Path, field_count: int, batch_bytes: int) -> Iterator[CsvBatch]:
     seen = 0
     for number, data in enumerate(record_chunks(path, batch_bytes)):
         batch = read_batch(data, field_count, has_header=number == 0, first_record=seen)
         seen += batch.cells.height + (number == 0)
         yield batch
+
+
+def _ahead(items: Iterator[CsvBatch]) -> Iterator[CsvBatch]:
+    """Yield from `items`, producing the next item on a worker thread meanwhile; errors surface in order."""
+    done = object()
+    slots: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                slots.put(item)
+            slots.put(done)
+        except BaseException as exc:  # handed to the consumer, raised there
+            slots.put(exc)
+
+    worker = threading.Thread(target=produce, name="csv-batches", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:  # the consumer stopped early (error limit) or failed: let the worker finish its batch and quit
+        stop.set()
+        while worker.is_alive():
+            try:
+                slots.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        worker.join()

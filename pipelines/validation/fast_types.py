@@ -52,8 +52,10 @@ class Parsed(NamedTuple):
     ok: pl.Expr  # the cell is read here exactly as frictionless reads it
 
 
-def ascii_only(c: pl.Expr) -> pl.Expr:
-    return c.str.len_bytes() == c.str.len_chars()
+def no_other_digits(c: pl.Expr) -> pl.Expr:
+    """No decimal digit outside ASCII. Python's \\d and polars' \\d are both Unicode category Nd, so
+    where this holds, [0-9] and [^0-9] mean in polars what \\d and \\D mean in Python."""
+    return ~c.str.contains(r"[\d&&[^0-9]]")
 
 
 def aware_of(value: pl.Expr) -> pl.Expr:
@@ -99,10 +101,12 @@ class IntegerType(ColumnType):
     def _parse_not_bare(self, c: pl.Expr) -> Parsed:
         """bareNumber: false drops leading characters other than '-' and digits, and trailing non-digits.
 
-        Python's \\d is Unicode: restricted to ASCII cells the two regexes agree.
+        What is left is the run from the first '-' or digit to the last digit: one
+        regex captures it (no digit may follow it). Python's \\d is Unicode, so a cell
+        with a digit outside ASCII goes to frictionless' reader.
         """
-        value = c.str.replace(r"^[^-0-9]*", "").str.replace(r"[^0-9]*$", "").cast(pl.Int64, strict=False)
-        return Parsed(value, ascii_only(c) & value.is_not_null())
+        value = c.str.extract(r"^[^-0-9]*(-?[0-9]+)[^0-9]*$", 1).cast(pl.Int64, strict=False)
+        return Parsed(value, (no_other_digits(c) & value.is_not_null()).fill_null(False))
 
     def from_python(self, values: list[Any]) -> pl.Series:
         if any(v is not None and not -(2**63) <= v < 2**63 for v in values):
@@ -139,8 +143,13 @@ class NumberType(ColumnType):
         ok = pl.lit(True)
         text = c
         if self.processed and not field.bare_number:
+            if field.group_char == "" and field.decimal_char == ".":
+                # one regex: the number between the dropped prefix and suffix (see _parse_not_bare)
+                text = c.str.extract(r"^[^-0-9]*(-?[0-9]+(?:\.[0-9]+)?)[^0-9]*$", 1)
+                digits_ok = few_digits(text) if thorough else text.str.len_bytes() <= MAX_EXACT_FLOAT_DIGITS
+                return Parsed(text.cast(pl.Float64, strict=False), (no_other_digits(c) & digits_ok).fill_null(False))
             text = text.str.replace(r"^[^-0-9]*", "").str.replace(r"[^0-9]*$", "")
-            ok = ascii_only(c)
+            ok = no_other_digits(c)
         elif thorough:
             text = text.str.strip_chars(PY_ASCII_SPACE)
         if self.processed:
@@ -359,11 +368,18 @@ class GeopointType(ColumnType):
     display_from_key = False
 
     def parse(self, c: pl.Expr, *, thorough: bool) -> Parsed:
-        space = "[ \t]*" if thorough else " ?"
-        parts = c.str.extract_groups(f"^{space}({DECIMAL}){space},{space}({DECIMAL}){space}$")
-        lon, lat = parts.struct[0], parts.struct[1]
+        if thorough:
+            parts = c.str.extract_groups(f"^[ \t]*({DECIMAL})[ \t]*,[ \t]*({DECIMAL})[ \t]*$")
+            lon, lat = parts.struct[0], parts.struct[1]
+            digits_ok = few_digits(lon) & few_digits(lat)
+            shaped = lon.is_not_null()
+        else:  # "lon,lat" or "lon, lat": a regex without captures, then a split
+            shaped = c.str.contains(f"^{DECIMAL}, ?{DECIMAL}$")
+            parts = c.str.split_exact(",", 1)
+            lon, lat = parts.struct[0], parts.struct[1].str.strip_chars_start(" ")
+            digits_ok = (lon.str.len_bytes() <= MAX_EXACT_FLOAT_DIGITS) & (lat.str.len_bytes() <= MAX_EXACT_FLOAT_DIGITS)
         lon_f, lat_f = lon.cast(pl.Float64, strict=False), lat.cast(pl.Float64, strict=False)
-        ok = few_digits(lon) & few_digits(lat) & lon_f.is_between(-180, 180) & lat_f.is_between(-90, 90)
+        ok = shaped & digits_ok & lon_f.is_between(-180, 180) & lat_f.is_between(-90, 90)
         return Parsed(self.point_text(lon_f, lat_f), ok.fill_null(False))
 
     @staticmethod
