@@ -231,20 +231,35 @@ class DateType(ColumnType):
         return str(date(1970, 1, 1) + timedelta(days=key)) if isinstance(key, int) else str(key)
 
 
-def clock_parts(fraction: pl.Expr, tz: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """Microseconds of the fraction, the UTC offset in minutes, and whether the offset is valid.
-
-    dateutil keeps the first 6 fraction digits; "Z", "z" and any zero offset are UTC;
-    other offsets need hours ≤ 23 and minutes ≤ 59.
-    """
-    micro = fraction.str.slice(0, 6).str.pad_end(6, "0").cast(pl.Int64, strict=False).fill_null(0)
+def zone(tz: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """The UTC offset in minutes (null when naive) and whether dateutil accepts it:
+    "Z", "z" and any zero offset are UTC; other offsets need hours ≤ 23 and minutes ≤ 59."""
     sign = pl.when(tz.str.starts_with("-")).then(-1).otherwise(1)
     hours = tz.str.slice(1, 2).cast(pl.Int64, strict=False)
     minutes = tz.str.slice(3).str.strip_prefix(":").cast(pl.Int64, strict=False).fill_null(0)
     utc = tz.is_in(["Z", "z"]) | ((hours == 0) & (minutes == 0))
     offset = pl.when(tz.is_null()).then(None).when(utc).then(0).otherwise(sign * (hours * 60 + minutes))
-    tz_ok = tz.is_null() | utc | ((hours <= 23) & (minutes <= 59))
-    return micro, offset, tz_ok.fill_null(False)
+    return offset, (tz.is_null() | utc | ((hours <= 23) & (minutes <= 59))).fill_null(False)
+
+
+def clock_us(hh: pl.Expr, mm: pl.Expr, ss: pl.Expr, fraction: pl.Expr | None) -> tuple[pl.Expr, pl.Expr]:
+    """Microseconds since midnight, and whether the clock is valid for Python (no leap second; hour 24,
+    dateutil's "next midnight", is left to frictionless' reader). dateutil keeps 6 fraction digits."""
+    h, m, s = (x.cast(pl.Int64, strict=False) for x in (hh, mm, ss))
+    us = ((h * 60 + m) * 60 + s) * 1_000_000
+    if fraction is not None:
+        us = us + fraction.str.slice(0, 6).str.pad_end(6, "0").cast(pl.Int64, strict=False).fill_null(0)
+    return us, ((h <= 23) & (m <= 59) & (s <= 59)).fill_null(False)
+
+
+def with_zone(us: pl.Expr, offset: pl.Expr) -> pl.Expr:
+    """The canonical value: 2·microseconds + aware (UTC microseconds when aware)."""
+    return (us - offset.fill_null(0) * US_PER_MINUTE) * 2 + offset.is_not_null().cast(pl.Int64)
+
+
+# the common spellings, with every range in the regex: only the calendar is left to check
+CHEAP_CLOCK = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+CHEAP_ZONE = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?"
 
 
 class DatetimeType(ColumnType):
@@ -256,24 +271,21 @@ class DatetimeType(ColumnType):
     SHAPE = rf"^([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})[\x00-\x7f]{CLOCK}{FRACTION}{TZ}$"
 
     def parse(self, c: pl.Expr, *, thorough: bool) -> Parsed:
-        if thorough:  # any ASCII separator, fractions and offsets
+        if thorough:  # any ASCII separator, fractions, every offset spelling
             parts = c.str.extract_groups(self.SHAPE)
             day, hh, mm, ss, fraction, tz = (parts.struct[i] for i in range(6))
-            wall = pl.concat_str(day, pl.lit("T"), hh, pl.lit(":"), mm, pl.lit(":"), ss)
-            shaped = parts.struct[0].is_not_null()
+            shaped = day.is_not_null()
         else:  # "YYYY-MM-DDTHH:MM:SS", optionally "Z" or "±HH:MM"
-            wall = c.str.slice(0, 19)
-            tail = c.str.slice(19)
-            tz = pl.when(tail == "").then(None).otherwise(tail)
-            fraction = pl.lit(None, pl.String)
-            shaped = c.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9]{2})?$")
-            ss = c.str.slice(17, 2)
-        micro, offset, tz_ok = clock_parts(fraction, tz)
-        parsed = wall.str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us", strict=False)
-        # chrono reads a leap second ("60") that Python refuses; hour 24 (dateutil's next midnight) is left to frictionless
-        ok = shaped & (parsed >= datetime(1, 1, 1)) & (ss < "60") & tz_ok
-        us = parsed.cast(pl.Int64) + micro - offset.fill_null(0) * US_PER_MINUTE
-        return Parsed(us * 2 + offset.is_not_null().cast(pl.Int64), ok.fill_null(False))
+            shaped = c.str.contains(rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T{CHEAP_CLOCK}{CHEAP_ZONE}$")
+            day, hh, mm, ss, fraction = c.str.slice(0, 10), c.str.slice(11, 2), c.str.slice(14, 2), c.str.slice(17, 2), None
+            tz = pl.when(c.str.len_bytes() > 19).then(c.str.slice(19))
+        days = day.str.to_date("%Y-%m-%d", strict=False, cache=False)
+        us, clock_ok = clock_us(hh, mm, ss, fraction)
+        offset, zone_ok = zone(tz)
+        ok = shaped & (days >= date(1, 1, 1))
+        if thorough:
+            ok = ok & clock_ok & zone_ok
+        return Parsed(with_zone(days.cast(pl.Int64) * US_PER_DAY + us, offset), ok.fill_null(False))
 
     def from_python(self, values: list[Any]) -> pl.Series:
         out = []
@@ -300,19 +312,15 @@ class TimeType(ColumnType):
         if thorough:
             parts = c.str.extract_groups(rf"^{CLOCK}{FRACTION}{TZ}$")
             hh, mm, ss, fraction, tz = (parts.struct[i] for i in range(5))
+            shaped = hh.is_not_null()
         else:
-            parts = None
-            hh, mm, ss = c.str.slice(0, 2), c.str.slice(3, 2), c.str.slice(6, 2)
-            tail = c.str.slice(8)
-            fraction = pl.lit(None, pl.String)
-            tz = pl.when(tail == "").then(None).otherwise(tail)
-        shaped = (parts.struct[0].is_not_null() if parts is not None
-                  else c.str.contains(r"^[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9]{2})?$"))
-        h, m, s = (x.cast(pl.Int64, strict=False) for x in (hh, mm, ss))
-        micro, offset, tz_ok = clock_parts(fraction, tz)
-        ok = shaped & (h <= 23) & (m <= 59) & (s <= 59) & tz_ok
-        us = ((h * 60 + m) * 60 + s) * 1_000_000 + micro - offset.fill_null(0) * US_PER_MINUTE
-        return Parsed(us * 2 + offset.is_not_null().cast(pl.Int64), ok.fill_null(False))
+            shaped = c.str.contains(rf"^{CHEAP_CLOCK}{CHEAP_ZONE}$")
+            hh, mm, ss, fraction = c.str.slice(0, 2), c.str.slice(3, 2), c.str.slice(6, 2), None
+            tz = pl.when(c.str.len_bytes() > 8).then(c.str.slice(8))
+        us, clock_ok = clock_us(hh, mm, ss, fraction)
+        offset, zone_ok = zone(tz)
+        ok = shaped & clock_ok & zone_ok if thorough else shaped
+        return Parsed(with_zone(us, offset), ok.fill_null(False))
 
     def from_python(self, values: list[Any]) -> pl.Series:
         out = []
@@ -366,6 +374,9 @@ class GeopointType(ColumnType):
 
     dtype = pl.String
     display_from_key = False
+    DIGITS = r"(?:\.[0-9]{1,12})?"  # fraction digits: with ≤ 3 whole digits: ≤ 15 digits, exact as a float
+    LON = rf"[+-]?(?:(?:1[0-7][0-9]|[0-9]{{1,2}}){DIGITS}|180(?:\.0{{1,12}})?)"
+    LAT = rf"[+-]?(?:[0-8]?[0-9]{DIGITS}|90(?:\.0{{1,12}})?)"
 
     def parse(self, c: pl.Expr, *, thorough: bool) -> Parsed:
         if thorough:
@@ -373,11 +384,11 @@ class GeopointType(ColumnType):
             lon, lat = parts.struct[0], parts.struct[1]
             digits_ok = few_digits(lon) & few_digits(lat)
             shaped = lon.is_not_null()
-        else:  # "lon,lat" or "lon, lat": a regex without captures, then a split
-            shaped = c.str.contains(f"^{DECIMAL}, ?{DECIMAL}$")
-            parts = c.str.split_exact(",", 1)
-            lon, lat = parts.struct[0], parts.struct[1].str.strip_chars_start(" ")
-            digits_ok = (lon.str.len_bytes() <= MAX_EXACT_FLOAT_DIGITS) & (lat.str.len_bytes() <= MAX_EXACT_FLOAT_DIGITS)
+        else:  # "lon,lat" or "lon, lat" with the ranges and ≤ 15 digits in one regex; values only when needed
+            comma = c.str.find(",", literal=True)
+            lon, lat = c.str.slice(0, comma), c.str.slice(comma + 1).str.strip_chars_start(" ")
+            ok = c.str.contains(f"^{self.LON}, ?{self.LAT}$")
+            return Parsed(self.point_text(lon.cast(pl.Float64, strict=False), lat.cast(pl.Float64, strict=False)), ok)
         lon_f, lat_f = lon.cast(pl.Float64, strict=False), lat.cast(pl.Float64, strict=False)
         ok = shaped & digits_ok & lon_f.is_between(-180, 180) & lat_f.is_between(-90, 90)
         return Parsed(self.point_text(lon_f, lat_f), ok.fill_null(False))
