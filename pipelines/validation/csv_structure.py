@@ -86,6 +86,8 @@ def _last_record_end(data: bytes) -> int:
     pos = data.rfind(b"\n")
     if pos < 0:
         return 0
+    if data.find(b'"', 0, pos) < 0:  # no quote at all: nothing to count
+        return pos + 1
     quotes = data.count(b'"', 0, pos)
     while quotes % 2:
         before = data.rfind(b"\n", 0, pos)
@@ -162,9 +164,13 @@ def read_batch(data: bytes, field_count: int, *, has_header: bool, first_record:
     cell_bytes = cells.select(pl.sum_horizontal(pl.all().str.len_bytes().cast(pl.Int64))).to_series()
     counts = lengths - cell_bytes + 1
     if quoted_at.len():
-        inner = cells.gather(quoted_at).select(
-            pl.sum_horizontal(pl.all().str.count_matches('"', literal=True).cast(pl.Int64))).to_series()
-        counts = counts.scatter(quoted_at, counts.gather(quoted_at) - (quotes.cast(pl.Int64) - inner))
+        # a quote inside a cell is written twice (""): only records with "" can have any
+        escaped = quoted_at.filter(records.gather(quoted_at).str.contains('""', literal=True))
+        counts = counts.scatter(quoted_at, counts.gather(quoted_at) - quotes.cast(pl.Int64))
+        if escaped.len():
+            inner = cells.gather(escaped).select(
+                pl.sum_horizontal(pl.all().str.count_matches('"', literal=True).cast(pl.Int64))).to_series()
+            counts = counts.scatter(escaped, counts.gather(escaped) + inner)
     longer = (counts > field_count).arg_true()
     if longer.len():  # cells beyond the schema's width are not in `cells`: count separators outside quotes
         text = records.gather(longer).str.replace_all(QUOTED, "")

@@ -34,17 +34,30 @@ class KeyColumns:
         self.patches[j].append((idx, key))
 
     def columns(self) -> dict[int, pl.Series]:
+        """Each keyed field's column for the whole file, patched with the flagged rows' exact keys.
+
+        Parts are patched one by one and joined without copying: the whole column
+        is never held twice.
+        """
         out = {}
         for j, parts in self.parts.items():
             patches = self.patches[j]
             dtypes = {p.dtype for p in parts} | {key.dtype for _, key in patches}
-            if len(dtypes) > 1:  # an integer beyond Int64 somewhere: compare every key as text (str of the int)
-                parts = [p.cast(pl.String) for p in parts]
-                patches = [(idx, key.cast(pl.String)) for idx, key in patches]
-            column = pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
-            for idx, key in patches:
-                column = column.scatter(idx, key)
-            out[j] = column
+            as_text = len(dtypes) > 1  # an integer beyond Int64 somewhere: compare every key as text (str of the int)
+            idx = pl.concat([i for i, _ in patches]) if patches else pl.Series([], dtype=pl.UInt32)
+            keys = pl.concat([k.cast(pl.String) if as_text else k for _, k in patches]) if patches else None
+            start, joined = 0, []
+            while parts:
+                part = parts.pop(0)
+                if as_text:
+                    part = part.cast(pl.String)
+                inside = (idx >= start) & (idx < start + part.len())
+                if keys is not None and inside.any():
+                    part = part.scatter(idx.filter(inside) - start, keys.filter(inside))
+                joined.append(part)
+                start += part.len()
+            out[j] = pl.concat(joined, rechunk=False) if joined else pl.Series([], dtype=pl.String)
+            self.parts[j], self.patches[j] = [out[j]], []  # the patched whole replaces its parts
         return out
 
     def raw(self, j: int, idx: int) -> str:

@@ -38,18 +38,20 @@ class RowChecks:
     pending_rows: int = 0
 
     def screen(self, batch: CsvBatch, offset: int) -> None:
-        """Screen a batch whose first data row is row `offset` of the file; keep its flagged rows."""
+        """Screen a batch whose first data row is row `offset` of the file; keep its flagged rows.
+
+        A flagged row keeps, per field, whether its cell is doubted (the only cells
+        the detail looks at) and whether it is missing (a row of missing cells is blank).
+        A record with too few or too many cells has every cell doubted.
+        """
         n = len(self.checks)
         counts = batch.counts
-        goods, misses, keys = [], [], []
-        for j, check in enumerate(self.checks):
-            good, miss, key = check.screen(pl.col(f"c{j}"))
-            if good is not None:
-                goods.append(good)
-            misses.append(miss)
-            if key is not None:
-                keys.append(key.alias(f"k{j}"))
-        flag = pl.all_horizontal(misses) | (pl.lit(counts) != n)
+        screens = [check.screen(pl.col(f"c{j}")) for j, check in enumerate(self.checks)]
+        goods = [good for good, _, _ in screens if good is not None]
+        misses = [miss for _, miss, _ in screens]
+        keys = [key.alias(f"k{j}") for j, (_, _, key) in enumerate(screens) if key is not None]
+        odd_shape = pl.lit(counts) != n
+        flag = pl.all_horizontal(misses) | odd_shape
         if goods:
             flag = flag | ~pl.all_horizontal(goods)
         screened = batch.cells.lazy().select(flag.alias("flag"), *keys).collect()
@@ -58,8 +60,11 @@ class RowChecks:
             self.keys.add(j, screened.get_column(f"k{j}"), raw=raw)
         flagged = screened.get_column("flag").arg_true()
         if flagged.len():
+            shape = pl.col("counts") != n
+            doubts = [(shape if good is None else ~good | shape).alias(f"d{j}") for j, (good, _, _) in enumerate(screens)]
             rows = batch.cells.gather(flagged).with_columns(
                 idx=(flagged + offset).cast(pl.UInt32), counts=counts.gather(flagged))
+            rows = rows.with_columns(*doubts, blank=pl.all_horizontal(misses) & ~shape)
             self.pending.append(rows)
             self.pending_rows += rows.height
 
@@ -71,30 +76,36 @@ class RowChecks:
         return self.pending_rows >= DETAIL_ROWS
 
     def detail(self) -> Detailed:
-        """Exact errors of every pending flagged row (and their keys, into the key store)."""
+        """Exact errors of the doubted cells of every pending row (and their keys, into the key store)."""
         n = len(self.checks)
         if not self.pending:
             return Detailed([], pl.Series([], dtype=pl.UInt32))
         rows = pl.concat(self.pending)
         self.pending, self.pending_rows = [], 0
         idx, counts = rows.get_column("idx"), rows.get_column("counts")
-        short = bool((counts < n).any())
-        blank = pl.repeat(True, rows.height, eager=True, dtype=pl.Boolean)
+        odd_shape = counts != n
+        blank = rows.get_column("blank")  # exact for a complete record (missing is decided exactly by the screen)
+        blank_odd = odd_shape  # a short or long record: every cell is doubted, its detail decides
         frames: list[pl.DataFrame] = []
         for j, check in enumerate(self.checks):
-            column = rows.get_column(f"c{j}")
-            if short:  # polars fills absent cells with "": make them null, as frictionless has no cell there
-                column = pl.select(pl.when(counts > j).then(column)).to_series()
+            doubted = rows.get_column(f"d{j}")
+            if not doubted.any():
+                continue
+            at = doubted.arg_true()
+            column = rows.get_column(f"c{j}").gather(at)
+            present = counts.gather(at) > j
+            if not present.all():  # polars fills absent cells with "": make them null, as frictionless has no cell there
+                column = pl.select(pl.when(present).then(column)).to_series()
             result = check.detail(column)
-            blank = blank & result.blank
+            blank_odd = blank_odd.scatter(at, blank_odd.gather(at) & (result.blank | ~odd_shape.gather(at)))
             if result.key is not None:
-                self.keys.patch(j, idx, result.key)
+                self.keys.patch(j, idx.gather(at), result.key)
             errors = result.errors
             if errors.height:
                 frames.append(errors.with_columns(
-                    idx=idx.gather(errors["idx"]), field=pl.lit(j, pl.Int32), cell=column.gather(errors["idx"])))
+                    idx=idx.gather(at.gather(errors["idx"])), field=pl.lit(j, pl.Int32), cell=column.gather(errors["idx"])))
         frames.extend(_structure_errors(idx, counts, n))
-        return Detailed(frames, idx.filter(blank))
+        return Detailed(frames, idx.filter(blank | blank_odd))
 
 
 def _structure_errors(idx: pl.Series, counts: pl.Series, n: int) -> list[pl.DataFrame]:
