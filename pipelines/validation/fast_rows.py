@@ -34,8 +34,24 @@ class Detailed:
 class RowChecks:
     checks: list[ColumnCheck]
     keys: KeyColumns
-    pending: list[pl.DataFrame] = field(default_factory=list)  # flagged rows: idx, counts, c0…
+    pending: list[pl.DataFrame] = field(default_factory=list)  # flagged rows: idx, counts, c0…, d0…, blank
     pending_rows: int = 0
+
+    def __post_init__(self) -> None:
+        """The screen's expressions, built once per file (building them costs Python time per batch)."""
+        n = len(self.checks)
+        screens = [check.screen(pl.col(f"c{j}")) for j, check in enumerate(self.checks)]
+        goods = [good for good, _, _ in screens if good is not None]
+        misses = [miss for _, miss, _ in screens]
+        odd_shape = pl.col("counts") != n
+        flag = pl.all_horizontal(misses) | odd_shape
+        if goods:
+            flag = flag | ~pl.all_horizontal(goods)
+        self.screen_exprs = [flag.alias("flag"), *(key.alias(f"k{j}") for j, (_, _, key) in enumerate(screens) if key is not None)]
+        # for a flagged row, per field: is its cell doubted (a record of the wrong length: all are), and is it blank
+        self.doubt_exprs = [(odd_shape if good is None else ~good | odd_shape).alias(f"d{j}")
+                            for j, (good, _, _) in enumerate(screens)]
+        self.doubt_exprs.append((pl.all_horizontal(misses) & ~odd_shape).alias("blank"))
 
     def screen(self, batch: CsvBatch, offset: int) -> None:
         """Screen a batch whose first data row is row `offset` of the file; keep its flagged rows.
@@ -44,27 +60,15 @@ class RowChecks:
         the detail looks at) and whether it is missing (a row of missing cells is blank).
         A record with too few or too many cells has every cell doubted.
         """
-        n = len(self.checks)
-        counts = batch.counts
-        screens = [check.screen(pl.col(f"c{j}")) for j, check in enumerate(self.checks)]
-        goods = [good for good, _, _ in screens if good is not None]
-        misses = [miss for _, miss, _ in screens]
-        keys = [key.alias(f"k{j}") for j, (_, _, key) in enumerate(screens) if key is not None]
-        odd_shape = pl.lit(counts) != n
-        flag = pl.all_horizontal(misses) | odd_shape
-        if goods:
-            flag = flag | ~pl.all_horizontal(goods)
-        screened = batch.cells.lazy().select(flag.alias("flag"), *keys).collect()
+        cells = batch.cells.with_columns(counts=batch.counts)
+        screened = cells.lazy().select(self.screen_exprs).collect()
         for j in self.keys.types:
             raw = batch.cells.get_column(f"c{j}") if j in self.keys.raw_fields else None
             self.keys.add(j, screened.get_column(f"k{j}"), raw=raw)
         flagged = screened.get_column("flag").arg_true()
         if flagged.len():
-            shape = pl.col("counts") != n
-            doubts = [(shape if good is None else ~good | shape).alias(f"d{j}") for j, (good, _, _) in enumerate(screens)]
-            rows = batch.cells.gather(flagged).with_columns(
-                idx=(flagged + offset).cast(pl.UInt32), counts=counts.gather(flagged))
-            rows = rows.with_columns(*doubts, blank=pl.all_horizontal(misses) & ~shape)
+            rows = cells.gather(flagged)
+            rows = rows.with_columns(self.doubt_exprs).with_columns(idx=(flagged + offset).cast(pl.UInt32))
             self.pending.append(rows)
             self.pending_rows += rows.height
 
