@@ -7,10 +7,12 @@ most recent earlier row, and even the order frictionless appends errors within
 a row — which decides what survives `limit_errors`. Files or schemas outside
 what it can reproduce go to frictionless with `fallback_reason` set.
 
-The file is checked in batches of rows (see csv_structure.py) so that memory
-stays below frictionless' own peak: per batch only the errors and the parsed
-unique/primary-key values are kept (fast_keys.py); the duplicate checks and the
-within-row ordering run once at the end over those.
+The file is read in batches of whole records (csv_structure.py); each batch is
+screened in one parallel pass and only the rows it flags are kept, to be
+detailed cell by cell (fast_rows.py, fast_fields.py). Across batches only those
+rows, the errors and the canonical unique/primary-key values (fast_keys.py) are
+kept, so memory does not grow with the file beyond the keys; the duplicate
+checks and the within-row ordering run once at the end.
 """
 
 from __future__ import annotations

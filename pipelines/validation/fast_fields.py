@@ -6,12 +6,13 @@ is certainly fine (read by the common grammar of its type and passing every
 constraint, or missing and allowed to be) and gives its canonical key. A row
 with any cell not certainly fine is *flagged*.
 
-The detail (`ColumnCheck.detail`) runs only on flagged rows and reproduces
-frictionless' verdict per cell: the thorough grammar of the type (rarer
-spellings, still vectorized), vectorized constraints, and frictionless' own
-cell reader for whatever is left — so every verdict is either provably
-frictionless' or *is* frictionless', and Python runs once per odd or broken
-cell, never per valid one.
+The detail (`ColumnCheck.detail`) runs only on the cells the screen doubted
+and reproduces frictionless' verdict per cell: the thorough grammar of the
+type (rarer spellings, still vectorized), vectorized constraints, and
+frictionless' own cell reader for whatever is left — so every verdict is either
+provably frictionless' or *is* frictionless', and Python runs once per broken
+or exotically spelled cell ("1_000", Unicode digits), never per valid cell in
+any spelling the grammars cover.
 """
 
 from __future__ import annotations
