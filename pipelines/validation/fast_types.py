@@ -257,6 +257,23 @@ def with_zone(us: pl.Expr, offset: pl.Expr) -> pl.Expr:
     return (us - offset.fill_null(0) * US_PER_MINUTE) * 2 + offset.is_not_null().cast(pl.Int64)
 
 
+def microseconds(delta: timedelta) -> int:
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def zoned(values: list[Any], wall_us: Callable[[Any], int]) -> pl.Series:
+    """frictionless' datetimes or times → canonical values (see with_zone); `wall_us` reads the wall clock."""
+    out = []
+    for v in values:
+        if v is None:
+            out.append(None)
+            continue
+        offset = v.utcoffset()
+        us = wall_us(v) - (microseconds(offset) if offset is not None else 0)
+        out.append(us * 2 + (offset is not None))
+    return pl.Series(out, dtype=pl.Int64)
+
+
 # the common spellings, with every range in the regex: only the calendar is left to check
 CHEAP_CLOCK = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
 CHEAP_ZONE = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?"
@@ -288,17 +305,7 @@ class DatetimeType(ColumnType):
         return Parsed(with_zone(days.cast(pl.Int64) * US_PER_DAY + us, offset), ok.fill_null(False))
 
     def from_python(self, values: list[Any]) -> pl.Series:
-        out = []
-        for v in values:
-            if v is None:
-                out.append(None)
-                continue
-            offset = v.utcoffset()
-            wall = v.replace(tzinfo=None) - (offset or timedelta(0))
-            delta = wall - EPOCH
-            us = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-            out.append(us * 2 + (offset is not None))
-        return pl.Series(out, dtype=pl.Int64)
+        return zoned(values, lambda v: microseconds(v.replace(tzinfo=None) - EPOCH))
 
 
 class TimeType(ColumnType):
@@ -323,17 +330,7 @@ class TimeType(ColumnType):
         return Parsed(with_zone(us, offset), ok.fill_null(False))
 
     def from_python(self, values: list[Any]) -> pl.Series:
-        out = []
-        for v in values:
-            if v is None:
-                out.append(None)
-                continue
-            offset = v.utcoffset()
-            us = ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000 + v.microsecond
-            if offset is not None:
-                us -= (offset.days * 86_400 + offset.seconds) * 1_000_000 + offset.microseconds
-            out.append(us * 2 + (offset is not None))
-        return pl.Series(out, dtype=pl.Int64)
+        return zoned(values, lambda v: ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000 + v.microsecond)
 
 
 class YearmonthType(ColumnType):
