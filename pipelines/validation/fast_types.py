@@ -21,12 +21,12 @@ Canonical values:
   year·16 + month; datetime, time → Int64 2·microseconds + aware, where the
   microseconds are UTC for an aware value and wall-clock for a naive one
   (Python never finds a naive and an aware value equal, and refuses to order
-  them — see `AWARE`); geopoint → "lon|lat" text of the two floats.
+  them — see `aware_of`); geopoint → "lon|lat" text of the two floats.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Callable, NamedTuple
 
@@ -435,4 +435,4 @@ def column_type(field: Any) -> ColumnType:
     return TYPES[field.type](field)
 
 
-__all__ = ["ColumnType", "NotFastCheckable", "Parsed", "TYPES", "aware_of", "column_type", "exact_float", "time"]
+__all__ = ["ColumnType", "NotFastCheckable", "Parsed", "TYPES", "aware_of", "column_type", "exact_float"]
