@@ -124,9 +124,16 @@ def read_records(data: bytes) -> tuple[pl.Series, pl.Series, pl.Series]:
     joined = parts.group_by(record.alias("record"), maintain_order=True).agg(pl.col("line").str.join("\n"))
     opening = odd_at.gather_every(2)  # the first line of each multi-line record stands for the whole record
     continuation = pl.repeat(False, lines.len(), eager=True, dtype=pl.Boolean).scatter(spans, True).scatter(opening, False)
-    records = lines.scatter(opening, joined.get_column("line")).filter(~continuation)
-    quoted_at = records.str.contains('"', literal=True).arg_true()
-    return records, quoted_at, records.gather(quoted_at).str.count_matches('"', literal=True)
+    joined_text = joined.get_column("line")
+    records = lines.scatter(opening, joined_text).filter(~continuation)
+    # the quoted lines that stay records keep their quote counts, moved up past the lines merged away;
+    # an opening line now holds its whole record, whose quotes are counted again
+    kept = ~continuation.gather(quoted_at)
+    quoted_lines, quotes = quoted_at.filter(kept), quotes.filter(kept)
+    quotes = quotes.scatter(quoted_lines.is_in(opening.implode()).arg_true(),
+                            joined_text.str.count_matches('"', literal=True).cast(quotes.dtype))
+    dropped_before = continuation.cast(pl.UInt32).cum_sum().gather(quoted_lines)
+    return records, (quoted_lines - dropped_before).cast(quoted_at.dtype), quotes
 
 
 def read_batch(data: bytes, field_count: int, *, has_header: bool, first_record: int = 0) -> CsvBatch:
