@@ -21,7 +21,7 @@ from pipelines.validation.fast_fields import NotFastCheckable
 from .cells import assert_cells_match
 
 NOISE = [" ", "\t", "+", "-", "_", ".", ",", ":", "T", "Z", "z", "0", "9", "٣", "\xa0", "\n", "e", "%", "kr", "P", "W"]
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -62,7 +62,7 @@ TYPES = {
     "integer": st.one_of(st.integers(-(10**20), 10**20).map(str), st.integers(-50, 50).map(lambda i: f"{i:+d}")),
     "year": st.one_of(st.integers(-20, 10100).map(str), st.integers(0, 999).map(lambda i: f"{i:04d}")),
     "number": st.one_of(
-        st.decimals(allow_nan=False, allow_infinity=False, places=st.integers(0, 6).example() if False else None,
+        st.decimals(allow_nan=False, allow_infinity=False,
                     min_value=-(10**9), max_value=10**9).map(str),
         st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: f"{x:.3f}"),
         st.sampled_from(["NaN", "inf", "-Infinity", "1e3", "1E-400", ".5", "5.", "0.1000000000000000001"])),
