@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from pipelines.validate import validate_table
-from pipelines.validation.csv_structure import record_chunks
+from pipelines.validation.csv_structure import NotFastReadable, read_batch, record_chunks
 from pipelines.validation.fast_engine import validate_fast
 from pipelines.validation.fast_keys import KeyColumns, later_occurrences
 
@@ -103,3 +103,11 @@ def test_integer_keys_compare_as_text_when_one_batch_does_not_fit_int64():
     ints.add(0, pl.Series([10, None], dtype=pl.Int64))
     ints.add(0, pl.Series([10], dtype=pl.Int64))
     assert ints.columns()[0].dtype == pl.Int64 and later_occurrences(ints.columns()[0]).to_list() == [False, False, True]
+
+
+@pytest.mark.parametrize("header", [b'"kod","namn","antal"\n', b"kod,namn,antal\n"])
+def test_a_malformed_record_is_named_by_its_number(header):
+    """Whether the grammar runs on every record (most quoted) or on the quoted ones only."""
+    data = header + b'"1","a",1\n2,b,2\n"3","b"c,3\n'
+    with pytest.raises(NotFastReadable, match="record 4 has quotes"):
+        read_batch(data, 3, has_header=True)
