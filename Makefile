@@ -44,7 +44,9 @@ publish: portal-up env
 serve: portal-up env
 	@set -a; eval "$$(portal/stack env)"; set +a; $(VENV)/bin/oppnadata serve
 
-## test: start the portal and run the whole test suite
+## test: start the portal and run the whole test suite (PORTAL_TEST_TOOLS: the stack also installs
+## Debian's chromium and chromium-driver for the browser tests in tests/ui)
+test: export PORTAL_TEST_TOOLS := 1
 test: portal-up env
 	@$(VENV)/bin/pytest
 

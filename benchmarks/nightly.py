@@ -74,7 +74,7 @@ def main() -> None:
     )
     os.environ.pop("PREFECT_API_URL", None)
 
-    from tests.flows.project import FlowProject
+    from tests.run.project import FlowProject
     from tests.plugins.fixture_server import FixtureServer
 
     server = FixtureServer().start()
@@ -88,11 +88,10 @@ def main() -> None:
     from prefect.testing.utilities import prefect_test_harness
 
     from pipelines.catalog import load_catalog
-    from pipelines.ckan.client import connect
-    from pipelines.ckan.publisher import Publisher
+    from pipelines.ckan import Publisher, connect
     from pipelines.config import load_settings
-    from pipelines.flows import nightly
-    from pipelines.pipeline import process_dataset
+    from pipelines.outcome import Status
+    from pipelines.run import nightly, process_dataset
 
     settings = load_settings()
     catalog = load_catalog(settings.catalog_path)
@@ -110,21 +109,21 @@ def main() -> None:
             first = run_nightly()
             first_s = time.perf_counter() - t
             print(f"first run (Prefect):        {first_s:8.2f} s  {first.headline()}  writes={first.write_calls}", flush=True)
-            require_all(first.outcomes, "published", args.datasets, "the first run")
+            require_all(first.outcomes, Status.PUBLISHED, args.datasets, "the first run")
             requests_before = sum(server.count(f"/bench/{token}/{i}.csv") for i in range(args.datasets))
             t = time.perf_counter()
             second = run_nightly()
             second_s = time.perf_counter() - t
             gets = sum(server.count(f"/bench/{token}/{i}.csv") for i in range(args.datasets)) - requests_before
             print(f"no-change run (Prefect):    {second_s:8.2f} s  {second.headline()}  writes={second.write_calls}  source GETs={gets}", flush=True)
-            require_all(second.outcomes, "unchanged", args.datasets, "the no-change run")
+            require_all(second.outcomes, Status.UNCHANGED, args.datasets, "the no-change run")
 
         def bare(parallel: int) -> tuple[float, int, int]:
             client = connect(settings)
             publisher = Publisher(client, catalog, settings)
             t = time.perf_counter()
             publisher.sync_organizations()
-            run = lambda ds: process_dataset(ds, catalog, settings, publisher, run_id="bench-bare")  # noqa: E731
+            run = lambda ds: process_dataset(ds, settings, publisher, run_id="bench-bare")  # noqa: E731
             if parallel == 1:
                 outcomes = [run(ds) for ds in catalog.datasets]
             else:
@@ -132,7 +131,7 @@ def main() -> None:
                     outcomes = list(pool.map(run, catalog.datasets))
             publisher.withdraw_removed()
             seconds = time.perf_counter() - t
-            require_all(outcomes, "unchanged", args.datasets, f"the bare baseline ({parallel} thread(s))")
+            require_all(outcomes, Status.UNCHANGED, args.datasets, f"the bare baseline ({parallel} thread(s))")
             return seconds, client.write_calls, len(outcomes)
 
         loop_s, loop_writes, loop_unchanged = bare(1)
@@ -153,7 +152,7 @@ def purge(settings, catalog, organization: str) -> None:
     """Remove everything the benchmark created in CKAN."""
     import ckanapi
 
-    from pipelines.ckan.client import connect
+    from pipelines.ckan import connect
 
     client = connect(settings)
     for ds in catalog.datasets:

@@ -7,13 +7,13 @@ smaller), then measures, each in a fresh child process so peak RSS is its own:
   ours            pipelines.normalize.normalize_csv (encoding detection over the
                   whole file + delimiter detection + decimal/date conversion + write)
   pandas_read     pandas.read_csv(sep=';', decimal=',', encoding='cp1252') — the baseline
-                  the issue names (reading only, whole file in memory)
+                  (reading only, whole file in memory)
   pandas_chunked  pandas read_csv in 200k-row chunks + to_csv (UTF-8, ',') — the
                   same job as ours done with pandas, for context
 
 It prints MB/s and peak RSS for each and the ratios ours/baseline.
 Wall and CPU seconds are both printed: on a shared machine CPU time is the
-steadier comparison. Targets (issue 4): peak RSS of ours < 300 MB; throughput within 3x of pandas_read.
+steadier comparison. Targets: peak RSS of ours < 300 MB; throughput within 3x of pandas_read.
 
 Correctness is enforced: every value of our output is compared with pandas'
 reading of the source (the baseline: cp1252, ';', decimal comma), chunk by

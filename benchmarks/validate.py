@@ -53,7 +53,7 @@ def child(engine: str, case_name: str, csv_path: str) -> None:
     # imports are paid once per process, not per file: keep them out of the timing
     import frictionless  # noqa: F401
 
-    from pipelines.validate import validate_table
+    from pipelines.validation import validate_table
 
     if engine == "fast":
         from pipelines.validation import fast_engine  # noqa: F401  (imports polars)

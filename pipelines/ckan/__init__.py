@@ -1,1 +1,29 @@
-"""Talking to CKAN: a counting client, pure mapping from the catalog, and the publisher."""
+"""The ckan stage: talking to CKAN through one counting client, and publishing to it.
+
+Modules: `client` (ckanapi with call counts and one-line errors), `mapping`
+(catalog entry → `package_show`-shaped dicts, pure), `resources` (finding
+and uploading resources by role), `datastore` (typed DataStore loading),
+`publisher` (idempotent, change-aware publishing; the last good version kept),
+`quality_record` and `quality_report` (MQA measured on what the portal serves),
+`status` (each dataset's last status as CKAN records it).
+docs/ckan-mapping.md is the contract with the portal.
+"""
+
+from .client import CountingCKAN, connect, describe_error, is_write
+from .publisher import PublishError, Publisher
+from .quality_record import published_facts
+from .quality_report import quality_report
+from .status import PortalUnreachable, last_statuses
+
+__all__ = [
+    "CountingCKAN",
+    "PortalUnreachable",
+    "PublishError",
+    "Publisher",
+    "connect",
+    "describe_error",
+    "is_write",
+    "last_statuses",
+    "published_facts",
+    "quality_report",
+]

@@ -29,7 +29,7 @@ def is_write(action: str) -> bool:
 class CountingCKAN:
     """ckanapi.RemoteCKAN plus per-action call counts (thread-safe)."""
 
-    def __init__(self, url: str, token: str | None = None, *, timeout: float = 120.0):
+    def __init__(self, url: str, token: str | None = None, *, timeout: float | tuple[float, float] = 120.0):
         self.url = url.rstrip("/")
         self._remote = ckanapi.RemoteCKAN(self.url, apikey=token or None, user_agent="oppnadata-kalmar/0.1")
         self._timeout = timeout
@@ -58,12 +58,14 @@ class CountingCKAN:
         base = own.path.rstrip("/")
         return not base or other.path == base or other.path.startswith(base + "/")
 
-    def call(self, action: str, data: Mapping[str, Any] | None = None, *, files: Mapping[str, BinaryIO] | None = None) -> Any:
+    def call(self, action: str, data: Mapping[str, Any] | None = None, *, files: Mapping[str, BinaryIO] | None = None,
+             timeout: float | None = None) -> Any:
+        """One API call; `timeout` (seconds) overrides the client's for a call known to run long."""
         with self._lock:
             self.calls[action] = self.calls.get(action, 0) + 1
         return self._remote.call_action(
             action, dict(data or {}), files=dict(files) if files else None,
-            requests_kwargs={"timeout": self._timeout},
+            requests_kwargs={"timeout": timeout or self._timeout},
         )
 
     @property

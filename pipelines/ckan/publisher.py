@@ -21,6 +21,7 @@ import json
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -29,22 +30,47 @@ import ckanapi
 
 from ..config import Settings
 from ..model import Catalog, Dataset
-from ..outcome import (
-    INVALID,
-    PUBLISH_ERROR,
-    PUBLISHED,
-    SOURCE_ERROR,
-    UNCHANGED,
-    WITHDRAWN,
-    DatasetOutcome,
-)
-from ..sources.base import Collected, SourceValidators
-from . import datastore, mapping, quality_record, resources
+from ..outcome import FAILURE_STATUSES, DatasetOutcome, Status
+from ..sources import Collected, SourceValidators
+from ..validation import ValidationReport
+from . import datastore, mapping, previews, quality_record, resources
 from .client import CountingCKAN, describe_error
 
 
 # Not a publication: the content is identical, only the source's ETag/Last-Modified changed.
 VALIDATORS_REFRESHED = "source validators refreshed (content identical)"
+
+
+@dataclass
+class Changes:
+    """What one publication changed, in the order it happened.
+
+    Storing a source's new validators for identical content is one write but
+    not a publication, so it is kept apart: it never makes a dataset
+    "published", and it is said last in the message.
+    """
+
+    made: list[str] = field(default_factory=list)
+    validators_refreshed: bool = False
+
+    def append(self, change: str | None) -> None:
+        if change:
+            self.made.append(change)
+
+    def extend(self, other: "Changes") -> None:
+        self.made.extend(other.made)
+        self.validators_refreshed = self.validators_refreshed or other.validators_refreshed
+
+    def __contains__(self, change: str) -> bool:
+        return change in self.made
+
+    @property
+    def published(self) -> bool:
+        return bool(self.made)
+
+    def message(self) -> str:
+        said = self.made + ([VALIDATORS_REFRESHED] if self.validators_refreshed else [])
+        return ", ".join(said) if said else "nothing changed"
 
 
 def utc_now() -> str:
@@ -143,7 +169,8 @@ class Publisher:
 
     # ---- publish -----------------------------------------------------------
 
-    def publish(self, dataset: Dataset, collected: Collected, report: Any | None, schema: Mapping[str, Any] | None = None) -> DatasetOutcome:
+    def publish(self, dataset: Dataset, collected: Collected, report: ValidationReport | None,
+                schema: Mapping[str, Any] | None = None) -> DatasetOutcome:
         """Bring CKAN to the collected, validated state; returns published or unchanged."""
         started = time.monotonic()
         writes = _Writes(self.client)
@@ -163,30 +190,28 @@ class Publisher:
         return DatasetOutcome(
             dataset_id=dataset.id,
             organization=dataset.organization,
-            status=PUBLISHED if [c for c in changes if c != VALIDATORS_REFRESHED] else UNCHANGED,
+            status=Status.PUBLISHED if changes.published else Status.UNCHANGED,
             rows=rows,
             seconds=round(time.monotonic() - started, 3),
             dataset_url=self.dataset_url(dataset.id),
             report_url=report_res.get("url") if report_res else None,
-            message=", ".join(changes) if changes else "nothing changed",
+            message=changes.message(),
             write_calls=writes.count,
         )
 
-    def _publish(self, dataset, collected, report, schema, writes: _Writes) -> list[str]:
+    def _publish(self, dataset, collected, report, schema, writes: _Writes) -> Changes:
         desired = mapping.package_dict(self.catalog, dataset)
         meta_hash = mapping.metadata_hash(desired)
         pkg = self.package(dataset.id)
-        changes: list[str] = []
+        changes = Changes()
         if pkg is None:
             # Private until its data is in place: never visible half-published.
             pkg = self._remember(dataset.id, writes.call("package_create", {**desired, "private": True}))
             changes.append("created")
 
         content_changes = self._sync_resources(pkg, dataset, collected, report, schema, writes)
-        refreshed = VALIDATORS_REFRESHED in content_changes
-        content_changes = [c for c in content_changes if c != VALIDATORS_REFRESHED]
         changes.extend(content_changes)
-        if content_changes or refreshed:
+        if content_changes.published or content_changes.validators_refreshed:
             pkg = self.package(dataset.id, fresh=True)
 
         state = mapping.extras_dict(pkg.get("extras", []))
@@ -195,26 +220,26 @@ class Publisher:
             or pkg.get("private") is not False
             or pkg.get("state") != "active"
         )
-        recovering = state.get("kalmar_last_status") not in (PUBLISHED, UNCHANGED)
+        recovering = state.get("kalmar_last_status") not in (Status.PUBLISHED, Status.UNCHANGED)
         if metadata_changed and "created" not in changes:
             changes.append("metadata updated")
-        if changes or metadata_changed or recovering:
+        if changes.published or metadata_changed or recovering:
             extras = {
                 **mapping.extras_dict(desired["extras"]),
                 "kalmar_metadata_sha256": meta_hash,
                 "kalmar_last_checked": self.clock(),
-                "kalmar_last_status": PUBLISHED,
+                "kalmar_last_status": Status.PUBLISHED.value,
                 "kalmar_last_error": "",
             }
             if state.get("kalmar_mqa_score"):
                 extras["kalmar_mqa_score"] = state["kalmar_mqa_score"]
             patch = {**desired, "id": pkg["id"], "state": "active", "extras": mapping.extras_list(extras)}
             self._remember(dataset.id, writes.call("package_patch", patch))
-            if not changes:
+            if not changes.published:
                 changes.append("recovered from the last failure")
             changes.append(self._record_quality(dataset, writes))
-        if refreshed:
-            changes.append(VALIDATORS_REFRESHED)
+        for created in previews.ensure(self.client, writes, self.package(dataset.id)):
+            changes.append(created)
         return changes
 
     def _record_quality(self, dataset: Dataset, writes: _Writes) -> str:
@@ -228,10 +253,11 @@ class Publisher:
         if extras.get("kalmar_mqa_score") != str(score.points):
             extras["kalmar_mqa_score"] = str(score.points)
             self._remember(dataset.id, writes.call("package_patch", {"id": pkg["id"], "extras": mapping.extras_list(extras)}))
-        return f"MQA {score.points}/405 {score.rating}"
+        return f"MQA {score.points}/{score.max_points} {score.rating}"
 
-    def _sync_resources(self, pkg, dataset, collected: Collected, report, schema, writes: _Writes) -> list[str]:
-        changes: list[str] = []
+    def _sync_resources(self, pkg, dataset, collected: Collected, report: ValidationReport | None, schema,
+                        writes: _Writes) -> Changes:
+        changes = Changes()
         data_res = resources.find(pkg, "data")
         data = collected.data
         if data is not None:
@@ -242,7 +268,6 @@ class Publisher:
                 "source_etag": collected.validators.etag or "",
                 "source_last_modified": collected.validators.last_modified or "",
             }
-            first_load = data_res is None
             if data_res is None or data_res.get("sha256") != data.sha256:
                 pending = {**fields, "datastore_sha256": (data_res or {}).get("datastore_sha256", "")}
                 data_res = resources.upload(writes, pkg["id"], "data", data.path, pending, data_res)
@@ -251,14 +276,7 @@ class Publisher:
                 # Same content, new ETag/Last-Modified: store them so the next night can ask
                 # "not modified?" instead of downloading again. One write, reported as such.
                 resources.patch_fields(writes, data_res["id"], {k: v for k, v in fields.items() if k.startswith("source_")})
-                changes.append(VALIDATORS_REFRESHED)
-            if data_res.get("datastore_sha256") != data.sha256:
-                if schema is None:
-                    raise PublishError(f"dataset {dataset.id!r}: no Table Schema given for the DataStore load")
-                datastore.load(writes, data_res["id"], data.path, schema, replace=not first_load)
-                resources.patch_fields(writes, data_res["id"], {"datastore_sha256": data.sha256})
-                if "data uploaded" not in changes:
-                    changes.append("DataStore reloaded")
+                changes.validators_refreshed = True
         elif data_res is None:
             raise PublishError(f"dataset {dataset.id!r}: the source was not modified but nothing is published yet")
 
@@ -271,29 +289,39 @@ class Publisher:
                 changes.append(f"{extra.role} uploaded")
 
         if schema is not None:
-            changes += self._upload_json(pkg, "schema", dataset.id, schema, {}, writes)
+            changes.append(self._upload_json(pkg, "schema", dataset.id, schema, {}, writes))
+        # After the schema upload: the portal's DataStore load reads the column types from it.
+        if data is not None and data_res.get("datastore_sha256") != data.sha256:
+            if schema is None:
+                raise PublishError(f"dataset {dataset.id!r}: no Table Schema given for the DataStore load")
+            datastore.load(writes, data_res["id"], data.sha256)
+            resources.patch_fields(writes, data_res["id"], {"datastore_sha256": data.sha256})
+            if "data uploaded" not in changes:
+                changes.append("DataStore reloaded")
         if report is not None:
             body = _report_body(report)
-            changes += self._upload_json(pkg, "report", dataset.id, body, {"valid": str(bool(body.get("valid"))).lower()}, writes)
-        return [c for c in changes if c]
+            changes.append(self._upload_json(pkg, "report", dataset.id, body, {"valid": str(bool(body.get("valid"))).lower()}, writes))
+        return changes
 
-    def _upload_json(self, pkg, role: str, dataset_id: str, value: Any, fields: Mapping[str, str], writes: _Writes) -> list[str]:
+    def _upload_json(self, pkg, role: str, dataset_id: str, value: Any, fields: Mapping[str, str], writes: _Writes) -> str | None:
+        """Upload `value` as the resource of `role` unless it holds the same JSON; the change made, or None."""
         body = resources.canonical_json(value)
         sha = resources.sha256_bytes(body)
         existing = resources.find(pkg, role)
         if existing is not None and existing.get("sha256") == sha:
-            return []
+            return None
         with tempfile.TemporaryDirectory(prefix="oppnadata-") as tmp:
             path = Path(tmp) / f"{dataset_id}-{role}.json"
             path.write_bytes(body)
             resources.upload(writes, pkg["id"], role, path, {"sha256": sha, **fields}, existing)
-        return [f"{role} uploaded"]
+        return f"{role} uploaded"
 
     # ---- failures and withdrawal ---------------------------------------------
 
-    def record_failure(self, dataset: Dataset, status: str, message: str, report: Any | None = None) -> DatasetOutcome:
+    def record_failure(self, dataset: Dataset, status: Status, message: str,
+                       report: ValidationReport | None = None) -> DatasetOutcome:
         """Record a failed attempt without touching the published data."""
-        if status not in (INVALID, SOURCE_ERROR, PUBLISH_ERROR):
+        if status not in FAILURE_STATUSES:
             raise ValueError(f"not a failure status: {status}")
         started = time.monotonic()
         writes = _Writes(self.client)
@@ -311,7 +339,7 @@ class Publisher:
                 extras = mapping.extras_dict(pkg.get("extras", []))
                 extras.update(
                     kalmar_last_checked=self.clock(),
-                    kalmar_last_status=status,
+                    kalmar_last_status=Status(status).value,
                     kalmar_last_error=message[:500],
                 )
                 patched = self._remember(dataset.id, writes.call(
@@ -346,7 +374,7 @@ class Publisher:
                 message = f"deleted ({reason}); can be restored by a sysadmin, never purged"
             elif not pkg.get("private"):
                 extras = mapping.extras_dict(pkg.get("extras", []))
-                extras.update(kalmar_last_checked=self.clock(), kalmar_last_status=WITHDRAWN, kalmar_last_error="")
+                extras.update(kalmar_last_checked=self.clock(), kalmar_last_status=Status.WITHDRAWN.value, kalmar_last_error="")
                 writes.call("package_patch", {"id": pkg["id"], "private": True, "extras": mapping.extras_list(extras)})
                 message = f"made private ({reason})"
             else:
@@ -355,7 +383,7 @@ class Publisher:
             message = "already deleted"
         self._forget(dataset_id)
         return DatasetOutcome(
-            dataset_id=dataset_id, organization=organization, status=WITHDRAWN,
+            dataset_id=dataset_id, organization=organization, status=Status.WITHDRAWN,
             dataset_url=self.dataset_url(dataset_id), message=message, write_calls=writes.count,
         )
 
@@ -387,9 +415,8 @@ class Publisher:
                 return found
 
 
-def _report_body(report: Any) -> dict[str, Any]:
+def _report_body(report: ValidationReport) -> dict[str, Any]:
     """The report as stored: without timings, so an identical result hashes identically."""
-    body = report.to_dict() if hasattr(report, "to_dict") else dict(report)
-    body = json.loads(json.dumps(body, default=str))
+    body = json.loads(json.dumps(report.to_dict()))
     body.pop("seconds", None)
     return body

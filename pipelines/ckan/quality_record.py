@@ -15,8 +15,7 @@ from typing import Any, Mapping
 import requests
 
 from ..model import Dataset, Organization
-from ..mqa.shacl import validate_turtle
-from ..quality import PublishFacts, QualityScore, facts_from_package, score_dataset
+from ..mqa import PublishFacts, QualityScore, facts_from_package, score_dataset, validate_turtle
 from .client import CountingCKAN
 
 

@@ -1,4 +1,4 @@
-"""What several commands need: settings, the catalog, and a clean exit on catalog errors."""
+"""What several commands need: settings (with the publishing token for those that write), the catalog, clean exits."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ def settings_or_exit() -> Settings:
         return load_settings()
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def publishing_settings_or_exit() -> Settings:
+    """The settings of a command that writes to CKAN (publish, run, serve): the token must be set."""
+    settings = settings_or_exit()
+    if not settings.ckan_api_token:
+        raise click.UsageError("CKAN_API_TOKEN is not set: export the publishing user's API token first")
+    return settings
 
 
 def catalog_or_exit(settings: Settings) -> Catalog:

@@ -1,8 +1,8 @@
 """`oppnadata check`: the steward's and CI's gate before anything runs.
 
 The checks are a list of named functions `(root) -> list[Problem]`, so a new
-kind of check (the lead's `--quality` MQA scoring) is one more entry and one
-option, without touching how problems are printed.
+kind of check is one more entry and one option, without touching how problems
+are printed; `--quality` adds the MQA points (`pipelines.ckan.quality_report`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Callable
 import click
 
 from ..catalog import Problem, check_project
+from ..mqa import MAX_POINTS
 from ._shared import settings_or_exit
 
 Check = Callable[[Path], list[Problem]]
@@ -43,7 +44,7 @@ def render_json(problems: list[Problem], quality: dict | None = None) -> str:
 @click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Project folder holding catalog.yaml, schemas/ and datasets/ (default: OPPNADATA_ROOT or this repository).")
 @click.option("--quality", is_flag=True,
-              help="Also print the MQA metadata-quality points (of 405) per dataset and for the catalog.")
+              help=f"Also print the MQA metadata-quality points (of {MAX_POINTS}) per dataset and for the catalog.")
 def check_command(fmt: str, root: Path | None, quality: bool) -> None:
     """Check catalog.yaml, every Table Schema and every steward file; print each problem located.
 
@@ -61,7 +62,7 @@ def check_command(fmt: str, root: Path | None, quality: bool) -> None:
         from dataclasses import replace
 
         from ..catalog import load_catalog
-        from .quality_report import quality_report
+        from ..ckan import quality_report
 
         settings = replace(settings_or_exit(), project_root=root)
         text, summary = quality_report(load_catalog(settings.catalog_path), settings)

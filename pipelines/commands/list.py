@@ -1,9 +1,8 @@
 """`oppnadata list`: what the catalog holds, and how each dataset fared on the portal.
 
-The status comes from CKAN itself (the `kalmar_last_status` and
-`kalmar_last_checked` extras the publisher writes, docs/ckan-mapping.md):
-CKAN is the state of record. An unreachable portal is reported in one line and
-the catalog is still listed, because a steward offline must still see it.
+The status comes from CKAN itself (`pipelines.ckan.last_statuses`): CKAN is
+the state of record. An unreachable portal is reported in one line and the
+catalog is still listed, because a steward offline must still see it.
 """
 
 from __future__ import annotations
@@ -12,54 +11,25 @@ import json
 from typing import Any
 
 import click
-import requests
 
 from ..config import Settings
 from ..model import Catalog
+from ..outcome import Status
 from ._shared import catalog_or_exit, settings_or_exit
 
 TIMEOUT = (3.0, 10.0)
 COLUMNS = ("id", "organization", "source", "schema", "frequency", "status", "last checked")
 
 
-class PortalUnreachable(Exception):
-    pass
-
-
-def _package(settings: Settings, name: str, session: requests.Session) -> dict | None:
-    """package_show, or None when the portal has no such dataset yet."""
-    headers = {"Authorization": settings.ckan_api_token.reveal()} if settings.ckan_api_token else {}
-    try:
-        resp = session.get(f"{settings.ckan_url}/api/3/action/package_show", params={"id": name},
-                           headers=headers, timeout=TIMEOUT)
-    except requests.RequestException as exc:
-        raise PortalUnreachable(f"{type(exc).__name__}") from None
-    if resp.status_code in (403, 404):
-        return None
-    if resp.status_code != 200:
-        raise PortalUnreachable(f"HTTP {resp.status_code}")
-    try:
-        return resp.json()["result"]
-    except (ValueError, KeyError):
-        raise PortalUnreachable("the answer was not CKAN's JSON") from None
-
-
 def portal_status(catalog: Catalog, settings: Settings) -> tuple[dict[str, dict[str, str]], str | None]:
     """Per dataset id: {'status', 'last checked'}; plus a note when the portal could not be asked."""
-    out: dict[str, dict[str, str]] = {}
-    with requests.Session() as session:
-        for dataset in catalog.datasets:
-            try:
-                package = _package(settings, dataset.id, session)
-            except PortalUnreachable as exc:
-                return {}, f"portal not reachable at {settings.ckan_url} ({exc}): status not shown"
-            if package is None:
-                out[dataset.id] = {"status": "not published", "last checked": ""}
-                continue
-            extras = {e.get("key"): e.get("value") for e in package.get("extras", [])}
-            out[dataset.id] = {"status": extras.get("kalmar_last_status") or "unknown",
-                               "last checked": extras.get("kalmar_last_checked") or ""}
-    return out, None
+    from ..ckan import CountingCKAN, PortalUnreachable, last_statuses
+
+    client = CountingCKAN(settings.ckan_url, settings.ckan_api_token.reveal() or None, timeout=TIMEOUT)
+    try:
+        return last_statuses(client, (d.id for d in catalog.datasets)), None
+    except PortalUnreachable as exc:
+        return {}, f"portal not reachable at {settings.ckan_url} ({exc}): status not shown"
 
 
 def rows(catalog: Catalog, status: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
@@ -68,7 +38,7 @@ def rows(catalog: Catalog, status: dict[str, dict[str, str]]) -> list[dict[str, 
         s = status.get(d.id, {})
         table.append({"id": d.id, "organization": d.organization, "source": d.source.type, "schema": d.schema,
                       "frequency": d.frequency,
-                      "status": "withdrawn" if d.withdrawn else s.get("status", ""),
+                      "status": Status.WITHDRAWN.value if d.withdrawn else s.get("status", ""),
                       "last checked": s.get("last checked", "")})
     return table
 

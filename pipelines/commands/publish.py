@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._shared import catalog_or_exit, dataset_or_exit, settings_or_exit
+from ._shared import catalog_or_exit, dataset_or_exit, publishing_settings_or_exit
 
 
 @click.command("publish")
@@ -17,25 +17,21 @@ def publish_command(dataset_id: str) -> None:
 
     Example: CKAN_API_TOKEN=... oppnadata publish kommuner-kalmar-lan
     """
-    from ..ckan.client import connect, describe_error
-    from ..ckan.publisher import PublishError, Publisher
-    from ..pipeline import process_dataset
+    from ..ckan import Publisher, connect
+    from ..run import process_dataset, sync_organizations
 
-    settings = settings_or_exit()
-    if not settings.ckan_api_token:
-        raise click.UsageError("CKAN_API_TOKEN is not set: export the publishing user's API token first")
+    settings = publishing_settings_or_exit()
     catalog = catalog_or_exit(settings)
     dataset = dataset_or_exit(catalog, dataset_id)
     client = connect(settings)
     publisher = Publisher(client, catalog, settings)
-    try:
-        publisher.sync_organizations()
-    except PublishError as exc:
-        click.echo(f"cannot update organizations: {exc}", err=True)
-    except Exception as exc:
-        click.echo(f"cannot reach CKAN at {settings.ckan_url}: {describe_error(exc)}", err=True)
-        raise SystemExit(1) from None
-    outcome = process_dataset(dataset, catalog, settings, publisher, run_id="publish")
+    organizations = sync_organizations(publisher)
+    if not organizations.reached_ckan:
+        click.echo(f"cannot reach CKAN at {settings.ckan_url}: {organizations.problem}", err=True)
+        raise SystemExit(1)
+    if organizations.problem:
+        click.echo(f"cannot update organizations: {organizations.problem}", err=True)
+    outcome = process_dataset(dataset, settings, publisher, run_id="publish")
     click.echo(f"{outcome.dataset_id}: {outcome.status} — {outcome.message}")
     if outcome.rows is not None:
         click.echo(f"  rows: {outcome.rows}")

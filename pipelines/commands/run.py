@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from ._shared import catalog_or_exit, settings_or_exit
+from ..outcome import DatasetOutcome
+from ..sources import HttpSettings
+from ._shared import catalog_or_exit, publishing_settings_or_exit
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 
 class _BarListener:
     """Advances a rich progress bar as datasets finish (called from worker threads; rich locks)."""
 
-    def __init__(self, progress, console):
+    def __init__(self, progress: Progress, console: Console):
         self.progress = progress
         self.console = console
-        self.task_id = None
+        self.task_id: TaskID | None = None
 
     def started(self, total: int) -> None:
         self.task_id = self.progress.add_task("datasets", total=total)
 
-    def finished(self, outcome) -> None:
+    def finished(self, outcome: DatasetOutcome) -> None:
         from rich.markup import escape
 
         if not outcome.ok:
@@ -35,12 +42,14 @@ class _BarListener:
 @click.option(
     "--retry-delay",
     type=click.FloatRange(min=0),
-    default=60.0,
+    default=HttpSettings.backoff_max,
     show_default=True,
-    help="Seconds between retries of a source that failed transiently (unreachable, timeout, 5xx, 429).",
+    help="Longest wait in seconds between two tries of a source request that failed transiently "
+         "(unreachable, timeout, 5xx, 429); a server asking for a longer Retry-After fails at once.",
 )
 @click.option(
-    "--retries", type=click.IntRange(min=0), default=2, show_default=True, help="Retries for transient source failures."
+    "--retries", type=click.IntRange(min=0), default=HttpSettings.max_attempts - 1, show_default=True,
+    help="Retries of a source request that failed transiently (the only retries: nothing retries on top).",
 )
 def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> None:
     """Run the nightly publication once: every catalog dataset collected, validated and published to CKAN.
@@ -51,16 +60,14 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> 
 
     Example: CKAN_API_TOKEN=... oppnadata run
     """
-    settings = settings_or_exit()
-    if not settings.ckan_api_token:
-        raise click.UsageError("CKAN_API_TOKEN is not set: export the publishing user's API token first")
+    settings = publishing_settings_or_exit()
     catalog = catalog_or_exit(settings)
     known = {d.id for d in catalog.datasets}
     unknown = [d for d in datasets if d not in known]
     if unknown:
         raise click.BadParameter(f"not in catalog.yaml: {', '.join(unknown)}", param_hint="--dataset")
 
-    from ..prefect_server import use_project_prefect_home
+    from ..run import use_project_prefect_home
 
     use_project_prefect_home(settings)  # before prefect is imported
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")  # the bar shows progress
@@ -68,9 +75,7 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..flows import nightly
-    from ..reporting.console import summary_table
-    from ..run_report import RunSummary
+    from ..run import RunSummary, nightly, summary_table
 
     console = Console(width=None if sys.stdout.isatty() else 160)  # logs and CI get a readable table
     columns = (TextColumn("[bold]nightly[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))

@@ -6,7 +6,7 @@ import os
 
 import click
 
-from ._shared import catalog_or_exit, settings_or_exit
+from ._shared import catalog_or_exit, publishing_settings_or_exit
 
 DEPLOYMENT_NAME = "nightly-0200-stockholm"
 CRON = "0 2 * * *"
@@ -32,14 +32,12 @@ def serve_command(port: int, no_server: bool) -> None:
 
     Example: CKAN_API_TOKEN=... oppnadata serve --port 4200
     """
-    settings = settings_or_exit()
-    if not settings.ckan_api_token:
-        raise click.UsageError("CKAN_API_TOKEN is not set: export the publishing user's API token first")
+    settings = publishing_settings_or_exit()
     catalog_or_exit(settings)
     if no_server and not os.environ.get("PREFECT_API_URL"):
         raise click.UsageError("--no-server needs PREFECT_API_URL (the Prefect server to register with)")
 
-    from ..prefect_server import LocalPrefectServer, PrefectServerError, use_project_prefect_home
+    from ..run import LocalPrefectServer, PrefectServerError, use_project_prefect_home
 
     home = use_project_prefect_home(settings)  # before prefect is imported
     server = None
@@ -63,7 +61,7 @@ def serve_nightly() -> None:
     """Register the scheduled deployment and run its flow runs here until interrupted."""
     from prefect.schedules import Cron
 
-    from ..flows import nightly
+    from ..run import nightly
 
     click.echo(f"serving deployment nightly/{DEPLOYMENT_NAME}: {CRON} ({TIMEZONE}); Ctrl-C stops")
     nightly.serve(

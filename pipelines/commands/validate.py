@@ -20,8 +20,9 @@ def validate_command(dataset_id: str, fmt: str) -> None:
     """
     import json
 
-    from ..pipeline import collect_step, validate_step
-    from ..sources.base import SourceError
+    from ..errors import SourceError
+    from ..run import collect_step, validate_step
+    from ..validation import render_markdown
 
     settings = settings_or_exit()
     dataset = dataset_or_exit(catalog_or_exit(settings), dataset_id)
@@ -41,6 +42,6 @@ def validate_command(dataset_id: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(report.to_markdown(dataset.id))
+        click.echo(render_markdown(report, dataset.id))
     click.echo(f"Report written to {workdir / 'validation-report.md'}", err=True)
     raise SystemExit(0 if report.valid else 1)

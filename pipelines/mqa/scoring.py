@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from pipelines.model import Catalog, Dataset, Organization
-from pipelines.mqa.facts import DistributionFacts, PublishFacts
+from pipelines.mqa.facts import PublishFacts
 from pipelines.mqa.indicators import DIMENSIONS, INDICATORS, MAX_POINTS, DatasetContext
 
 RATINGS = ((351, "Excellent"), (221, "Good"), (121, "Sufficient"), (0, "Bad"))

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyshacl
-from rdflib import Graph
-from rdflib.namespace import SH
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 SHAPES_DIR = Path(__file__).parent / "shapes"
 
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
+    from rdflib import Graph  # imported here: rdflib and pyshacl load only when a graph is checked
+
     graph = Graph()
     for name in ("shapes.ttl", "range.ttl"):
         graph.parse(SHAPES_DIR / name, format="turtle")
@@ -29,6 +31,10 @@ def shapes_graph() -> Graph:
 
 def validate_turtle(turtle: bytes) -> tuple[bool, tuple[str, ...]]:
     """(conforms, violation messages) for a Turtle document."""
+    import pyshacl
+    from rdflib import Graph
+    from rdflib.namespace import SH
+
     data = Graph()
     data.parse(data=turtle, format="turtle")
     conforms, report_graph, _text = pyshacl.validate(data, shacl_graph=shapes_graph(), inference="none")

@@ -1,10 +1,14 @@
-"""The source-type registry: `collect(dataset, workdir, context)` dispatches on `dataset.source.type`.
+"""The sources stage: `collect(dataset, workdir, context)` dispatches on `dataset.source.type`.
 
 Why a registry of import paths: built-in types register exactly like an
 extension would (one `register` line), and a type's module (and its heavy
 imports: openpyxl, pyproj) is only loaded when a dataset uses it.
 Adding a type = one module with `collect(dataset, workdir, context) -> Collected`
 plus one `register(...)` line below.
+
+Every remote request goes through `fetch` (timeouts, the one retry layer,
+redirects checked hop by hop, size limits, redaction); `base` holds the
+contract the later stages read (`Collected`, `CollectContext`, `HttpSettings`).
 """
 
 from __future__ import annotations
@@ -15,8 +19,25 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Union
 
+from ..errors import SourceError, SourceErrorKind
 from ..model import Dataset, frozen_mapping
-from .base import Collected, CollectContext, SourceError
+from .base import Collected, CollectContext, CollectedFile, HttpSettings, SourceValidators
+from .fetch import Fetched, fetch
+
+__all__ = [
+    "Collected",
+    "CollectContext",
+    "CollectedFile",
+    "Collector",
+    "Fetched",
+    "HttpSettings",
+    "SourceValidators",
+    "collect",
+    "collector",
+    "fetch",
+    "register",
+    "source_types",
+]
 
 Collector = Callable[[Dataset, Path, CollectContext], Collected]
 _REGISTRY: dict[str, Union[str, Collector]] = {}
@@ -37,7 +58,7 @@ def source_types() -> list[str]:
 def collector(type_name: str) -> Collector:
     target = _REGISTRY.get(type_name)
     if target is None:
-        raise SourceError("config", f"unknown source type {type_name!r}; known types: {', '.join(source_types())}")
+        raise SourceError(SourceErrorKind.CONFIG, f"unknown source type {type_name!r}; known types: {', '.join(source_types())}")
     if isinstance(target, str):
         module, _, attr = target.partition(":")
         target = getattr(importlib.import_module(module), attr or "collect")

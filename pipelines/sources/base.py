@@ -1,10 +1,10 @@
 """The contract every source type fulfils: `collect(dataset, workdir, context) -> Collected`.
 
 A source either returns a `Collected` (canonical files, each with its SHA-256,
-ready for validation) or raises a `SourceError` whose `kind` says what went wrong,
-so that later stages can report it per dataset. Nothing half-written is ever
-left in the work directory looking complete: files are written under a
-temporary name and renamed when finished.
+ready for validation) or raises a `pipelines.errors.SourceError` whose `kind`
+says what went wrong, so that later stages can report it per dataset. Nothing
+half-written is ever left in the work directory looking complete: files are
+written with `pipelines.files.atomic_write`.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from ..model import frozen_mapping
 
 @dataclass(frozen=True)
 class HttpSettings:
-    """Limits for every remote fetch."""
+    """Limits for every remote fetch (the retries are the pipeline's only ones: see `retry`)."""
 
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
-    max_attempts: int = 4
-    backoff_base: float = 1.0  # seconds; doubled each attempt, with jitter
-    backoff_max: float = 30.0
+    max_attempts: int = 4  # tries of one request in all, the first included
+    backoff_base: float = 1.0  # seconds; doubled each retry after the first, plus jitter
+    backoff_max: float = 30.0  # the longest wait between tries, and the longest Retry-After honoured
     max_bytes: int = 2 * 1024**3
     allow_private_hosts: bool = False  # private, loopback and link-local addresses all allowed
     allow_loopback: bool = False  # only 127.0.0.0/8 and ::1 (tests: the fixture server, nothing else)
@@ -75,35 +75,3 @@ class Collected:
             if f.role == "data":
                 return f
         return None
-
-
-class SourceError(Exception):
-    """A typed collection failure. `kind` is one of KINDS; the message never holds a secret."""
-
-    KINDS = (
-        "config",  # the catalog entry's source options are wrong
-        "unreachable",  # DNS, refused connection, reset
-        "timeout",
-        "http_status",  # a non-retryable or exhausted HTTP status
-        "too_large",
-        "wrong_content",  # e.g. an HTML page where data was expected
-        "decode_error",  # bytes that are not text in a supported encoding, broken XLSX/JSON
-        "forbidden_host",  # private/loopback/link-local address, or not http(s)
-        "not_found",  # a steward file that does not exist
-        "disk",  # the work directory could not be written (e.g. full disk)
-    )
-
-    def __init__(self, kind: str, message: str, *, url: str | None = None, status: int | None = None):
-        if kind not in self.KINDS:
-            raise ValueError(f"unknown SourceError kind {kind!r}")
-        super().__init__(message)
-        self.kind = kind
-        self.url = url
-        self.status = status
-
-    @property
-    def transient(self) -> bool:
-        """Worth retrying in a later attempt (Prefect task retries)."""
-        return self.kind in {"unreachable", "timeout"} or (
-            self.kind == "http_status" and self.status is not None and (self.status >= 500 or self.status == 429)
-        )

@@ -6,41 +6,44 @@ type; implementing them once keeps them tested once.
 
 Behaviour:
 - connect/read timeouts from HttpSettings;
-- retries with exponential backoff and jitter on connection errors, timeouts,
-  truncated bodies, 5xx and 429 (honouring Retry-After on 429 and 503 up to
+- the pipeline's only retries (`retry`: a urllib3 Retry policy): with
+  exponential backoff and jitter on connection errors, timeouts, truncated
+  bodies, 5xx and 429 (honouring Retry-After on 429 and 503 up to
   `backoff_max`; a server asking for a longer wait fails at once rather than
   being hammered), never on other 4xx;
 - redirects followed here, not by `requests`, so every hop passes
-  `netguard.check_url` before a connection is opened;
+  `netguard.check_url` before a connection is opened; credentials follow a
+  redirect only where requests' own `Session.should_strip_auth` allows (the
+  same host, and the same scheme and port or an http → https upgrade);
 - conditional GET (If-None-Match / If-Modified-Since) from the previous
   validators; a 304 returns `Fetched(path=None, not_modified=True)`;
 - Content-Length above `max_bytes` is refused before reading; a body that
   grows past it is cut off and refused;
-- the body streams to a hidden `.<name>.<pid>.part` next to `dest` and is
-  renamed to `dest` only when complete;
+- the body streams through `pipelines.files.atomic_write`: it appears under
+  `dest` only when complete (with `sample_bytes`, only its first bytes);
 - an HTML page where data was expected is `wrong_content`;
 - secret values (API keys) are replaced by '***' in every log line and message.
 """
 
 from __future__ import annotations
 
-import datetime
-import email.utils
 import logging
-import os
-import random
 import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
-from urllib.parse import quote, quote_plus, urljoin, urlsplit
+from urllib.parse import quote, quote_plus, urljoin
 
 import requests
+from urllib3.exceptions import MaxRetryError, ProtocolError, ReadTimeoutError
 
-from .base import HttpSettings, SourceError, SourceValidators
+from ..errors import TRANSIENT_STATUSES, SourceError, SourceErrorKind
+from ..files import atomic_write
+from .base import HttpSettings, SourceValidators
 from .netguard import check_url
 from .ratelimit import RateLimiter
+from .retry import Failure, attempts_made, count_failure, retry_after, retry_policy
 
 log = logging.getLogger(__name__)
 
@@ -123,42 +126,6 @@ def _prepared_url(
     return prepared
 
 
-def _same_origin_or_upgrade(first: str, current: str) -> bool:
-    """May a request to `current` carry the credentials meant for `first`?
-
-    The same rule as requests' own `should_strip_auth`: the same host, and
-    either the same scheme and port or an http:80 → https:443 upgrade. A
-    redirect from https to http on the same host would send the key in clear.
-    """
-    a, b = urlsplit(first), urlsplit(current)
-    if a.hostname != b.hostname:
-        return False
-    if (a.scheme, a.port) == (b.scheme, b.port):
-        return True
-    return a.scheme == "http" and a.port in (None, 80) and b.scheme == "https" and b.port in (None, 443)
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delay-seconds or an HTTP-date), or None if absent/unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:  # "-0000" parses as naive; HTTP dates are always GMT, never local time
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _backoff(settings: HttpSettings, failures: int) -> float:
-    """Exponential backoff with jitter: base·2^(n-1), scaled by a random 0.5–1.0, capped."""
-    return min(settings.backoff_max, settings.backoff_base * 2 ** (failures - 1)) * random.uniform(0.5, 1.0)
-
-
 _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body)", re.IGNORECASE)
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
@@ -188,27 +155,33 @@ def fetch(
     secrets: Iterable[str] = (),
     expect: str = "data",
     limiter: RateLimiter | None = None,
+    sample_bytes: int | None = None,
 ) -> Fetched:
     """Download `url` to `dest` (atomically). Raise SourceError on any failure.
 
     `expect` names what the body should be ("CSV", "JSON", ...) for messages;
-    an HTML body is refused unless `expect == "html"`.
+    an HTML body is refused unless `expect == "html"`. With `sample_bytes`, only
+    the body's first bytes are kept (at least that many, unless it is shorter):
+    a sample, not the file, so a larger body is not refused.
     """
     secrets = tuple(s for s in secrets if s)
     redact = Redactor(secrets)
     if not secrets:
-        return _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter)
+        return _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter,
+                      sample_bytes)
     token = id(redact)
     _scrub.active[token] = redact
     try:
-        return _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter)
+        return _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter,
+                      sample_bytes)
     finally:
         _scrub.active.pop(token, None)
 
 
-def _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter) -> Fetched:
+def _fetch(url, dest, settings, method, params, json_body, headers, previous, secrets, redact, expect, limiter,
+           sample_bytes) -> Fetched:
     started = time.monotonic()
-    current = _prepared_url(url, params, redact, kind="config", what="the source URL")
+    current = _prepared_url(url, params, redact, kind=SourceErrorKind.CONFIG, what="the source URL")
     shown = redact(current)
     base_headers = {"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"}
     base_headers.update(headers or {})
@@ -218,22 +191,24 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
         base_headers["If-Modified-Since"] = previous.last_modified
     first = current
     requests_made = 0
-    failures = 0
     hops = 0
     body = json_body
+    policy = retry_policy(settings)
     with requests.Session() as session:
         session.trust_env = False  # no proxies or .netrc from the environment
         while True:
             check_url(current, settings, shown=shown)
             hdrs = dict(base_headers)
-            if not _same_origin_or_upgrade(first, current):
+            if session.should_strip_auth(first, current):
                 # never carry credentials to another host, or over plain http after https
                 hdrs = {k: v for k, v in hdrs.items() if not any(s in v for s in secrets)}
             if limiter is not None:
                 limiter.acquire()
             requests_made += 1
-            log.info("%s %s (attempt %d)", method, shown, failures + 1)
+            log.info("%s %s (attempt %d)", method, shown, attempts_made(policy))
             failure: SourceError | None = None
+            failed: Failure | None = None  # how the retry policy counts a failure without an answer
+            answer = None  # the answer whose status failed, for the retry policy
             wait: float | None = None
             try:
                 resp = session.request(
@@ -245,15 +220,17 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                     stream=True,
                     allow_redirects=False,
                 )
-            except requests.Timeout:
-                failure = SourceError("timeout", f"no answer within the time limit from {shown}", url=shown)
+            except requests.Timeout as exc:
+                failure = SourceError(SourceErrorKind.TIMEOUT, f"no answer within the time limit from {shown}", url=shown)
+                failed = Failure.CONNECT if isinstance(exc, requests.ConnectTimeout) else Failure.READ
             except requests.RequestException as exc:
-                failure = SourceError("unreachable", f"cannot connect to {shown} ({type(exc).__name__})", url=shown)
+                failure = SourceError(SourceErrorKind.UNREACHABLE, f"cannot connect to {shown} ({type(exc).__name__})", url=shown)
+                failed = Failure.READ if _broke_after_connecting(exc) else Failure.CONNECT
             except ValueError:
                 # requests parses a redirect's Location even with allow_redirects=False
                 # (e.g. an unclosed IPv6 '['); the server's answer is broken, retrying will not help
                 raise SourceError(
-                    "http_status", f"the redirect from {shown} is not a valid URL (malformed Location header)", url=shown
+                    SourceErrorKind.HTTP_STATUS, f"the redirect from {shown} is not a valid URL (malformed Location header)", url=shown
                 ) from None
             else:
                 with resp:
@@ -262,9 +239,9 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                         location = resp.headers.get("Location")
                         hops += 1
                         if not location or hops > MAX_REDIRECTS:
-                            raise SourceError("http_status", f"too many or broken redirects from {shown}", url=shown, status=status)
+                            raise SourceError(SourceErrorKind.HTTP_STATUS, f"too many or broken redirects from {shown}", url=shown, status=status)
                         current = _prepared_url(
-                            location, None, redact, kind="http_status", what=f"the redirect from {shown}", base=current
+                            location, None, redact, kind=SourceErrorKind.HTTP_STATUS, what=f"the redirect from {shown}", base=current
                         )
                         shown = redact(current)
                         log.info("redirect %d to %s", status, shown)
@@ -277,14 +254,15 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                     if status == 304:
                         log.info("not modified: %s", shown)
                         return Fetched(None, 304, shown, "", 0, previous or validators, requests_made, time.monotonic() - started)
-                    if status == 429 or status >= 500:
-                        failure = SourceError("http_status", f"HTTP {status} from {shown}", url=shown, status=status)
+                    if status in TRANSIENT_STATUSES:
+                        failure = SourceError(SourceErrorKind.HTTP_STATUS, f"HTTP {status} from {shown}", url=shown, status=status)
+                        answer = resp.raw
                         # RFC 9110 §10.2.3: Retry-After comes with 429 and with 503 (planned downtime)
-                        asked = _retry_after(resp.headers.get("Retry-After")) if status in (429, 503) else None
+                        asked = retry_after(policy, resp.headers.get("Retry-After")) if status in (429, 503) else None
                         if asked is not None:
                             if asked > settings.backoff_max:
                                 raise SourceError(
-                                    "http_status",
+                                    SourceErrorKind.HTTP_STATUS,
                                     f"HTTP {status} from {shown}: the server asks to wait {asked:.0f} s, "
                                     f"longer than the {settings.backoff_max:.0f} s we wait; try again later",
                                     url=shown,
@@ -292,37 +270,47 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                                 )
                             wait = asked
                     elif status >= 400:
-                        raise SourceError("http_status", f"HTTP {status} from {shown}", url=shown, status=status)
+                        raise SourceError(SourceErrorKind.HTTP_STATUS, f"HTTP {status} from {shown}", url=shown, status=status)
                     elif status != 200 and status != 203:
-                        raise SourceError("http_status", f"unexpected HTTP {status} from {shown}", url=shown, status=status)
+                        raise SourceError(SourceErrorKind.HTTP_STATUS, f"unexpected HTTP {status} from {shown}", url=shown, status=status)
                     else:
                         content_type = resp.headers.get("Content-Type", "")
                         try:
-                            size = _stream_to(resp, dest, settings, shown, expect, content_type)
+                            size = _stream_to(resp, dest, settings, shown, expect, content_type, sample_bytes)
                         except SourceError as err:
-                            if err.kind not in ("unreachable", "timeout"):
+                            if not err.transient:
                                 raise
-                            failure = err
+                            failure, failed = err, Failure.READ  # the body broke off or stopped arriving
                         else:
                             seconds = time.monotonic() - started
                             log.info("fetched %s: %d bytes in %.2f s", shown, size, seconds)
                             return Fetched(dest, status, shown, content_type, size, validators, requests_made, seconds)
-            failures += 1
-            log.warning("%s (attempt %d of %d)", redact(str(failure)), failures, settings.max_attempts)
-            if failures >= settings.max_attempts:
+            attempts = attempts_made(policy)
+            log.warning("%s (attempt %d of %d)", redact(str(failure)), attempts, settings.max_attempts)
+            try:
+                policy = count_failure(policy, method, shown, failure=failed, response=answer, message=redact(str(failure)))
+            except MaxRetryError:
                 raise SourceError(
                     failure.kind,
-                    f"{redact(str(failure))}; gave up after {failures} attempts",
+                    f"{redact(str(failure))}; gave up after {attempts} attempts",
                     url=shown,
                     status=failure.status,
-                )
-            time.sleep(wait if wait is not None else _backoff(settings, failures))
+                ) from None
+            time.sleep(wait if wait is not None else policy.get_backoff_time())
+
+
+def _broke_after_connecting(exc: requests.RequestException) -> bool:
+    """Did the server accept the connection and then break it (reset, closed without an answer)?"""
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, (ProtocolError, ReadTimeoutError))
 
 
 def _html_error(head: bytes, shown: str, expect: str, status: int) -> SourceError:
     title = html_title(head)
     return SourceError(
-        "wrong_content",
+        SourceErrorKind.WRONG_CONTENT,
         f"{shown} returned an HTML page{f' ({title!r})' if title else ''} where {expect} was expected; "
         "check the URL in catalog.yaml",
         url=shown,
@@ -330,22 +318,22 @@ def _html_error(head: bytes, shown: str, expect: str, status: int) -> SourceErro
     )
 
 
-def _stream_to(resp: requests.Response, dest: Path, settings: HttpSettings, shown: str, expect: str, content_type: str) -> int:
-    """Write the body to dest via a temporary file; return its size."""
+def _stream_to(resp: requests.Response, dest: Path, settings: HttpSettings, shown: str, expect: str, content_type: str,
+               sample_bytes: int | None = None) -> int:
+    """Write the body to dest (atomically: nothing under `dest` unless complete); return its size."""
     declared = resp.headers.get("Content-Length")
     encoded = bool(resp.headers.get("Content-Encoding"))
-    if declared and declared.isdigit() and int(declared) > settings.max_bytes and not encoded:
+    if sample_bytes is None and declared and declared.isdigit() and int(declared) > settings.max_bytes and not encoded:
         raise SourceError(
-            "too_large",
+            SourceErrorKind.TOO_LARGE,
             f"{shown} announces {int(declared)} bytes, more than the limit of {settings.max_bytes} bytes",
             url=shown,
         )
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
     size = 0
     head = b""
+    sampled = False
     try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
+        with atomic_write(dest) as fh:
             try:
                 for chunk in resp.iter_content(CHUNK):
                     if len(head) < 2048:
@@ -355,18 +343,21 @@ def _stream_to(resp: requests.Response, dest: Path, settings: HttpSettings, show
                     size += len(chunk)
                     if size > settings.max_bytes:
                         raise SourceError(
-                            "too_large", f"{shown} sent more than the limit of {settings.max_bytes} bytes", url=shown
+                            SourceErrorKind.TOO_LARGE, f"{shown} sent more than the limit of {settings.max_bytes} bytes", url=shown
                         )
                     fh.write(chunk)
+                    if sample_bytes is not None and size >= sample_bytes:
+                        sampled = True  # enough for a sample: the rest is never read
+                        break
             except requests.exceptions.ConnectionError as exc:
                 if "timed out" in str(exc).lower():
-                    raise SourceError("timeout", f"the body from {shown} stopped arriving (read timeout)", url=shown) from None
+                    raise SourceError(SourceErrorKind.TIMEOUT, f"the body from {shown} stopped arriving (read timeout)", url=shown) from None
                 raise SourceError(
-                    "unreachable", f"the connection to {shown} broke after {size} bytes (truncated body)", url=shown
+                    SourceErrorKind.UNREACHABLE, f"the connection to {shown} broke after {size} bytes (truncated body)", url=shown
                 ) from None
             except requests.exceptions.ContentDecodingError:
                 raise SourceError(
-                    "decode_error",
+                    SourceErrorKind.DECODE_ERROR,
                     f"the body from {shown} does not decompress as its Content-Encoding says "
                     f"({resp.headers.get('Content-Encoding')}); the server sends a broken file",
                     url=shown,
@@ -374,19 +365,16 @@ def _stream_to(resp: requests.Response, dest: Path, settings: HttpSettings, show
             except requests.RequestException:
                 of = f" of {declared}" if declared else ""
                 raise SourceError(
-                    "unreachable",
+                    SourceErrorKind.UNREACHABLE,
                     f"the body from {shown} was cut off (truncated body: {size}{of} bytes written before the break)",
                     url=shown,
                 ) from None
-        if head and expect != "html" and looks_like_html(content_type, head):
-            raise _html_error(head, shown, expect, resp.status_code)
-        if declared and declared.isdigit() and not encoded and size != int(declared):
-            raise SourceError(
-                "unreachable", f"the body from {shown} was cut off: {size} of {declared} bytes (truncated body)", url=shown
-            )
-        os.replace(tmp, dest)
+            if head and expect != "html" and looks_like_html(content_type, head):
+                raise _html_error(head, shown, expect, resp.status_code)
+            if declared and declared.isdigit() and not encoded and not sampled and size != int(declared):
+                raise SourceError(
+                    SourceErrorKind.UNREACHABLE, f"the body from {shown} was cut off: {size} of {declared} bytes (truncated body)", url=shown
+                )
     except OSError as exc:
-        raise SourceError("disk", f"cannot write the download of {shown}: {exc.strerror}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+        raise SourceError(SourceErrorKind.DISK, f"cannot write the download of {shown}: {exc.strerror}") from None
     return size

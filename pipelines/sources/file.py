@@ -17,8 +17,9 @@ from __future__ import annotations
 import time
 from pathlib import Path, PurePosixPath
 
+from ..errors import SourceError, SourceErrorKind
 from ..model import Dataset, frozen_mapping
-from .base import Collected, CollectContext, SourceError
+from .base import Collected, CollectContext
 from .options import check_format, check_options, where
 from .tabular import canonical_files
 
@@ -32,18 +33,18 @@ def resolve_path(dataset: Dataset, project_root: Path, path: str) -> Path:
     rel = PurePosixPath(str(path).replace("\\", "/"))
     if rel.is_absolute() or ".." in rel.parts or str(path).startswith("~") or (len(str(path)) > 1 and str(path)[1] == ":"):
         raise SourceError(
-            "config", f"{where(dataset)}: path {path!r} must be relative to datasets/{dataset.id}/ without '..'"
+            SourceErrorKind.CONFIG, f"{where(dataset)}: path {path!r} must be relative to datasets/{dataset.id}/ without '..'"
         )
     target = base / Path(*rel.parts)
     if not target.exists():
-        raise SourceError("not_found", f"{where(dataset)}: file datasets/{dataset.id}/{rel} does not exist; add it or fix `path`")
+        raise SourceError(SourceErrorKind.NOT_FOUND, f"{where(dataset)}: file datasets/{dataset.id}/{rel} does not exist; add it or fix `path`")
     real = target.resolve()
     if not real.is_relative_to(base):
         raise SourceError(
-            "config", f"{where(dataset)}: datasets/{dataset.id}/{rel} is a link to a file outside datasets/{dataset.id}/; copy the file in instead"
+            SourceErrorKind.CONFIG, f"{where(dataset)}: datasets/{dataset.id}/{rel} is a link to a file outside datasets/{dataset.id}/; copy the file in instead"
         )
     if not real.is_file():
-        raise SourceError("not_found", f"{where(dataset)}: datasets/{dataset.id}/{rel} is not a file")
+        raise SourceError(SourceErrorKind.NOT_FOUND, f"{where(dataset)}: datasets/{dataset.id}/{rel} is not a file")
     return real
 
 
@@ -52,7 +53,7 @@ def collect(dataset: Dataset, workdir: Path, context: CollectContext) -> Collect
     src = resolve_path(dataset, context.project_root, opts["path"])
     fmt = opts.get("format") or EXTENSIONS.get(src.suffix.lower())
     if fmt is None:
-        raise SourceError("config", f"{where(dataset)}: cannot tell the format of {src.name!r}; set `format`")
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: cannot tell the format of {src.name!r}; set `format`")
     fmt = check_format(dataset, fmt)
     started = time.monotonic()
     files = canonical_files(

@@ -13,12 +13,12 @@ are empty for other geometry types.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any, Iterator
 
-from .base import SourceError
+from ..errors import SourceError, SourceErrorKind
+from ..files import atomic_write
 
 WGS84 = "EPSG:4326"
 _EPSG = re.compile(r"EPSG:{1,2}(?:[\d.]*:)?(\d+)$", re.IGNORECASE)
@@ -29,11 +29,11 @@ def load_json(path: Path, source: str) -> Any:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SourceError("decode_error", f"{source}: JSON is not UTF-8 (byte offset {exc.start})") from None
+        raise SourceError(SourceErrorKind.DECODE_ERROR, f"{source}: JSON is not UTF-8 (byte offset {exc.start})") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SourceError("decode_error", f"{source}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise SourceError(SourceErrorKind.DECODE_ERROR, f"{source}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
 
 
 def crs_code(name: str) -> str:
@@ -42,7 +42,7 @@ def crs_code(name: str) -> str:
         return WGS84
     m = _EPSG.search(name.strip())
     if not m:
-        raise SourceError("config", f"unsupported CRS name {name!r}; use the form EPSG:3006")
+        raise SourceError(SourceErrorKind.CONFIG, f"unsupported CRS name {name!r}; use the form EPSG:3006")
     return f"EPSG:{m.group(1)}"
 
 
@@ -66,11 +66,11 @@ def check_collection(doc: Any, source: str) -> dict:
     """
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         found = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
-        raise SourceError("wrong_content", f"{source}: expected a GeoJSON FeatureCollection, found {found!r}")
+        raise SourceError(SourceErrorKind.WRONG_CONTENT, f"{source}: expected a GeoJSON FeatureCollection, found {found!r}")
     for i, feature in enumerate(doc["features"], start=1):
         problem = _feature_problem(feature)
         if problem:
-            raise SourceError("wrong_content", f"{source}: feature {i} is not valid GeoJSON: {problem}")
+            raise SourceError(SourceErrorKind.WRONG_CONTENT, f"{source}: feature {i} is not valid GeoJSON: {problem}")
     return doc
 
 
@@ -131,7 +131,7 @@ def to_wgs84(doc: dict, source_crs: str, source: str) -> dict:
         try:
             tf = Transformer.from_crs(source_crs, WGS84, always_xy=True)
         except CRSError:
-            raise SourceError("config", f"{source}: unknown CRS {source_crs!r}") from None
+            raise SourceError(SourceErrorKind.CONFIG, f"{source}: unknown CRS {source_crs!r}") from None
 
         def project(pt: list) -> list:
             x, y = tf.transform(pt[0], pt[1])
@@ -146,7 +146,7 @@ def to_wgs84(doc: dict, source_crs: str, source: str) -> dict:
             bad = _first_out_of_range(g.get("coordinates"))
             if bad is not None:
                 raise SourceError(
-                    "wrong_content",
+                    SourceErrorKind.WRONG_CONTENT,
                     f"{source}: feature {i} has coordinates {bad[:2]} outside WGS84 longitude/latitude; "
                     f"the data is probably in a projected CRS — set `source_crs` (e.g. EPSG:3006) in catalog.yaml",
                 )
@@ -166,16 +166,12 @@ def _first_out_of_range(coords: Any) -> list | None:
 
 
 def write_geojson(doc: dict, dest: Path) -> None:
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        with atomic_write(dest, "w", encoding="utf-8", newline="\n") as fh:
             json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
             fh.write("\n")
-        os.replace(tmp, dest)
     except OSError as exc:
-        raise SourceError("disk", f"cannot write {dest.name}: {exc.strerror}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+        raise SourceError(SourceErrorKind.DISK, f"cannot write {dest.name}: {exc.strerror}") from None
 
 
 def attribute_rows(doc: dict, source: str) -> Iterator[list[Any]]:
@@ -187,7 +183,7 @@ def attribute_rows(doc: dict, source: str) -> Iterator[list[Any]]:
     clash = [c for c in ("lat", "lon") if c in columns]
     if clash:
         raise SourceError(
-            "wrong_content", f"{source}: feature properties already have {clash}, which the CSV uses for point coordinates"
+            SourceErrorKind.WRONG_CONTENT, f"{source}: feature properties already have {clash}, which the CSV uses for point coordinates"
         )
     names = list(columns)
     yield [*names, "lat", "lon"]

@@ -23,8 +23,9 @@ import time
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..errors import SourceError, SourceErrorKind
 from ..model import Dataset, frozen_mapping
-from .base import Collected, CollectContext, SourceError
+from .base import Collected, CollectContext
 from .fetch import fetch
 from .options import check_format, check_options, where
 from .tabular import canonical_files
@@ -41,13 +42,13 @@ def api_key(dataset: Dataset, opts: Mapping[str, Any], env: Mapping[str, str]) -
     header, param = opts.get("api_key_header"), opts.get("api_key_param")
     if not name:
         if header or param:
-            raise SourceError("config", f"{where(dataset)}: api_key_header/api_key_param need api_key_env (the variable's name)")
+            raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: api_key_header/api_key_param need api_key_env (the variable's name)")
         return {}, {}, ()
     if bool(header) == bool(param):
-        raise SourceError("config", f"{where(dataset)}: with api_key_env set exactly one of api_key_header or api_key_param")
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: with api_key_env set exactly one of api_key_header or api_key_param")
     value = env.get(name, "")
     if not value:
-        raise SourceError("config", f"{where(dataset)}: environment variable {name} (api_key_env) is not set")
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: environment variable {name} (api_key_env) is not set")
     return ({header: value}, {}, (value,)) if header else ({}, {param: value}, (value,))
 
 

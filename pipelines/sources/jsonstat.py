@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 from typing import Any, Iterator
 
-from .base import SourceError
+from ..errors import SourceError, SourceErrorKind
 
 
 def _categories(dim_id: str, dim: dict, size: int, source: str) -> list[tuple[str, str]]:
@@ -29,7 +29,7 @@ def _categories(dim_id: str, dim: dict, size: int, source: str) -> list[tuple[st
         codes = [code for code, _ in sorted(index.items(), key=lambda kv: kv[1])]
     if len(codes) != size:
         raise SourceError(
-            "wrong_content", f"{source}: dimension {dim_id!r} has {len(codes)} categories but size says {size}"
+            SourceErrorKind.WRONG_CONTENT, f"{source}: dimension {dim_id!r} has {len(codes)} categories but size says {size}"
         )
     return [(str(c), str(labels.get(c, c))) for c in codes]
 
@@ -37,10 +37,10 @@ def _categories(dim_id: str, dim: dict, size: int, source: str) -> list[tuple[st
 def tidy_rows(doc: Any, source: str) -> Iterator[list[Any]]:
     """Header, then one row per cell of the cube."""
     if not isinstance(doc, dict) or doc.get("class") != "dataset" or "id" not in doc or "size" not in doc:
-        raise SourceError("wrong_content", f"{source}: not a JSON-stat 2.0 dataset (no class 'dataset' with id and size)")
+        raise SourceError(SourceErrorKind.WRONG_CONTENT, f"{source}: not a JSON-stat 2.0 dataset (no class 'dataset' with id and size)")
     ids, sizes, dims = doc["id"], doc["size"], doc.get("dimension") or {}
     if len(ids) != len(sizes) or any(i not in dims for i in ids):
-        raise SourceError("wrong_content", f"{source}: JSON-stat id, size and dimension do not match")
+        raise SourceError(SourceErrorKind.WRONG_CONTENT, f"{source}: JSON-stat id, size and dimension do not match")
     cats = [_categories(i, dims[i], n, source) for i, n in zip(ids, sizes)]
     total = 1
     for n in sizes:
@@ -48,12 +48,12 @@ def tidy_rows(doc: Any, source: str) -> Iterator[list[Any]]:
     values = doc.get("value")
     if isinstance(values, list):
         if len(values) != total:
-            raise SourceError("wrong_content", f"{source}: JSON-stat has {len(values)} values for {total} cells")
+            raise SourceError(SourceErrorKind.WRONG_CONTENT, f"{source}: JSON-stat has {len(values)} values for {total} cells")
         get = values.__getitem__
     elif isinstance(values, dict):  # sparse form: {"position": value}
         get = lambda pos: values.get(str(pos))  # noqa: E731
     else:
-        raise SourceError("wrong_content", f"{source}: JSON-stat has no value array")
+        raise SourceError(SourceErrorKind.WRONG_CONTENT, f"{source}: JSON-stat has no value array")
     header: list[str] = []
     for i in ids:
         header += [f"{i.lower()}_kod", i.lower()]

@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urljoin
 
+from ..errors import SourceError, SourceErrorKind
 from ..model import Dataset, frozen_mapping
 from ..normalize import normalize_rows
 from .artifacts import describe
-from .base import Collected, CollectContext, SourceError
+from .base import Collected, CollectContext
 from .fetch import fetch
 from .geojson import load_json
 from .options import check_options, where
@@ -45,7 +46,7 @@ _MUNI = re.compile(r"\d{4}")
 def _checked_list(dataset: Dataset, opts: dict, name: str, ok) -> list:
     value = opts.get(name)
     if not isinstance(value, list) or not value or not all(ok(v) for v in value):
-        raise SourceError("config", f"{where(dataset)}: kolada option {name} must be a non-empty list of valid values, got {value!r}")
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: kolada option {name} must be a non-empty list of valid values, got {value!r}")
     return value
 
 
@@ -63,20 +64,20 @@ class _Pages:
         while url:
             n += 1
             if n > MAX_PAGES:
-                raise SourceError("wrong_content", f"Kolada: more than {MAX_PAGES} pages from {url}")
+                raise SourceError(SourceErrorKind.WRONG_CONTENT, f"Kolada: more than {MAX_PAGES} pages from {url}")
             got = fetch(url, self.raw_dir / f"page-{self.requests}.json", self.context.http, params=params, expect="Kolada JSON")
             self.requests += 1
             if got.url in seen:
-                raise SourceError("wrong_content", f"Kolada: next_page points back to {got.url}")
+                raise SourceError(SourceErrorKind.WRONG_CONTENT, f"Kolada: next_page points back to {got.url}")
             seen.add(got.url)
             doc = load_json(got.path, got.url)
             got.path.unlink()
             if not isinstance(doc, dict) or not isinstance(doc.get("values"), list):
-                raise SourceError("wrong_content", f"{got.url}: not a Kolada v3 answer (no `values` list)")
+                raise SourceError(SourceErrorKind.WRONG_CONTENT, f"{got.url}: not a Kolada v3 answer (no `values` list)")
             yield from doc["values"]
             next_page = doc.get("next_page") or ""
             if not isinstance(next_page, str):
-                raise SourceError("wrong_content", f"{got.url}: next_page is not a link: {next_page!r}")
+                raise SourceError(SourceErrorKind.WRONG_CONTENT, f"{got.url}: next_page is not a link: {next_page!r}")
             # resolved against the page itself, so a relative link works too (fetch re-checks the host)
             url, params = (urljoin(got.url, next_page) if next_page else ""), None
 
@@ -86,13 +87,13 @@ def _rows(entries: Iterator[dict], names: dict[str, str], source: str) -> Iterat
     for entry in entries:
         code = str(entry.get("municipality", ""))
         if code not in names:
-            raise SourceError("wrong_content", f"{source}: municipality {code!r} is not in Kolada's municipality list")
+            raise SourceError(SourceErrorKind.WRONG_CONTENT, f"{source}: municipality {code!r} is not in Kolada's municipality list")
         for v in entry.get("values") or []:
             if v.get("isdeleted"):
                 continue
             gender = v.get("gender")
             if gender not in ("T", "K", "M"):
-                raise SourceError("wrong_content", f"{source}: unexpected gender {gender!r} for {entry.get('kpi')} {code}")
+                raise SourceError(SourceErrorKind.WRONG_CONTENT, f"{source}: unexpected gender {gender!r} for {entry.get('kpi')} {code}")
             yield [entry.get("kpi"), code, names[code], entry.get("period"), gender, v.get("value"), v.get("status") or ""]
 
 

@@ -17,7 +17,8 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from .base import HttpSettings, SourceError
+from ..errors import SourceError, SourceErrorKind
+from .base import HttpSettings
 
 
 def _address_class(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
@@ -44,22 +45,22 @@ def check_url(url: str, settings: HttpSettings, *, shown: str | None = None) -> 
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. an unclosed '[' of an IPv6 literal
-        raise SourceError("config", f"the URL cannot be parsed: {shown}", url=shown) from None
+        raise SourceError(SourceErrorKind.CONFIG, f"the URL cannot be parsed: {shown}", url=shown) from None
     if parts.scheme not in ("http", "https"):
-        raise SourceError("forbidden_host", f"only http and https URLs are allowed, not {parts.scheme or 'no scheme'!r}: {shown}", url=shown)
+        raise SourceError(SourceErrorKind.FORBIDDEN_HOST, f"only http and https URLs are allowed, not {parts.scheme or 'no scheme'!r}: {shown}", url=shown)
     host = parts.hostname
     if not host:
-        raise SourceError("config", f"the URL has no host name: {shown}", url=shown)
+        raise SourceError(SourceErrorKind.CONFIG, f"the URL has no host name: {shown}", url=shown)
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise SourceError("config", f"the URL has an invalid port: {shown}", url=shown) from None
+        raise SourceError(SourceErrorKind.CONFIG, f"the URL has an invalid port: {shown}", url=shown) from None
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
-        raise SourceError("unreachable", f"cannot resolve host {host!r} ({exc.strerror}): {shown}", url=shown) from None
+        raise SourceError(SourceErrorKind.UNREACHABLE, f"cannot resolve host {host!r} ({exc.strerror}): {shown}", url=shown) from None
     except UnicodeError:  # the IDNA codec refuses the name, e.g. a label longer than 63 characters
-        raise SourceError("config", f"{host!r} is not a valid host name: {shown}", url=shown) from None
+        raise SourceError(SourceErrorKind.CONFIG, f"{host!r} is not a valid host name: {shown}", url=shown) from None
     for info in infos:
         ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
         kind = _address_class(ip)
@@ -68,7 +69,7 @@ def check_url(url: str, settings: HttpSettings, *, shown: str | None = None) -> 
         if kind == "loopback" and settings.allow_loopback:
             continue
         raise SourceError(
-            "forbidden_host",
+            SourceErrorKind.FORBIDDEN_HOST,
             f"{host} resolves to a {kind} address ({ip}); sources must be public hosts "
             f"(set OPPNADATA_ALLOW_PRIVATE_HOSTS=true only for a trusted internal source): {shown}",
             url=shown,

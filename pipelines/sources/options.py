@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from ..errors import SourceError, SourceErrorKind
 from ..model import Dataset
-from .base import SourceError
 
 FORMATS = ("csv", "xlsx", "json", "geojson")
 
@@ -38,23 +38,23 @@ def check_options(dataset: Dataset, *, allowed: Iterable[str], required: Iterabl
     unknown = sorted(set(opts) - set(allowed))
     if unknown:
         raise SourceError(
-            "config",
+            SourceErrorKind.CONFIG,
             f"{where(dataset)}: unknown source option(s) {unknown} for type {dataset.source.type!r}; "
             f"allowed: {', '.join(allowed)}",
         )
     missing = [r for r in required if opts.get(r) in (None, "", [], {})]
     if missing:
-        raise SourceError("config", f"{where(dataset)}: source type {dataset.source.type!r} needs option(s) {missing}")
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: source type {dataset.source.type!r} needs option(s) {missing}")
     return opts
 
 
 def check_format(dataset: Dataset, fmt: Any) -> str:
     if fmt not in FORMATS:
-        raise SourceError("config", f"{where(dataset)}: format {fmt!r} is not one of {', '.join(FORMATS)}")
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: format {fmt!r} is not one of {', '.join(FORMATS)}")
     return str(fmt)
 
 
 def positive_int(dataset: Dataset, name: str, value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise SourceError("config", f"{where(dataset)}: option {name} must be a whole number ≥ 1, not {value!r}")
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: option {name} must be a whole number ≥ 1, not {value!r}")
     return value

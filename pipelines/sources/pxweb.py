@@ -31,10 +31,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..errors import SourceError, SourceErrorKind
 from ..model import Dataset, frozen_mapping
 from ..normalize import normalize_rows
 from .artifacts import describe
-from .base import Collected, CollectContext, SourceError
+from .base import Collected, CollectContext
 from .fetch import fetch
 from .geojson import load_json
 from .jsonstat import tidy_rows
@@ -53,11 +54,11 @@ def v1_request(dataset: Dataset, opts: dict) -> tuple[str, str, dict | None, dic
         and isinstance(q["selection"].get("filter"), str) and isinstance(q["selection"].get("values"), list)
         for q in query
     ):
-        raise SourceError("config", f"{where(dataset)}: pxweb v1 `query` must be a list of {{code, selection: {{filter, values}}}}")
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: pxweb v1 `query` must be a list of {{code, selection: {{filter, values}}}}")
     lang = opts.get("language")
     segments = urlsplit(url).path.split("/")
     if lang and lang not in segments and any(s in ("sv", "en") for s in segments):
-        raise SourceError("config", f"{where(dataset)}: language {lang!r} does not match the language in the v1 URL {url}")
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: language {lang!r} does not match the language in the v1 URL {url}")
     body = {"query": [dict(q) for q in query], "response": {"format": "json-stat2"}}
     return "POST", url, None, body
 
@@ -65,10 +66,10 @@ def v1_request(dataset: Dataset, opts: dict) -> tuple[str, str, dict | None, dic
 def v2_request(dataset: Dataset, opts: dict) -> tuple[str, str, dict | None, dict | None]:
     table = opts.get("table")
     if not table or not str(table).replace("_", "").isalnum():
-        raise SourceError("config", f"{where(dataset)}: pxweb v2 needs `table`, the table id (e.g. TAB638)")
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: pxweb v2 needs `table`, the table id (e.g. TAB638)")
     codes = opts.get("value_codes") or {}
     if not isinstance(codes, dict) or not all(isinstance(v, list) and v for v in codes.values()):
-        raise SourceError("config", f"{where(dataset)}: pxweb v2 `value_codes` must map each dimension to a list of codes")
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: pxweb v2 `value_codes` must map each dimension to a list of codes")
     params: dict[str, Any] = {"lang": opts.get("language") or "sv", "outputFormat": "json-stat2"}
     for dim, values in codes.items():
         params[f"valueCodes[{dim}]"] = ",".join(str(v) for v in values)
@@ -79,9 +80,9 @@ def collect(dataset: Dataset, workdir: Path, context: CollectContext) -> Collect
     opts = check_options(dataset, allowed=OPTIONS, required=("url",))
     version = opts.get("api_version", 1)
     if version not in (1, 2, "1", "2"):
-        raise SourceError("config", f"{where(dataset)}: api_version must be 1 or 2, not {version!r}")
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: api_version must be 1 or 2, not {version!r}")
     if opts.get("language") not in (None, "sv", "en"):
-        raise SourceError("config", f"{where(dataset)}: language must be 'sv' or 'en'")
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: language must be 'sv' or 'en'")
     method, url, params, body = (v1_request if int(version) == 1 else v2_request)(dataset, opts)
     host = urlsplit(url).hostname or ""
     raw_dir = Path(tempfile.mkdtemp(prefix=".raw-", dir=workdir))

@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..normalize import normalize_csv, normalize_records, normalize_rows
-from ..xlsx import normalize_xlsx
+from ..errors import SourceError, SourceErrorKind
+from ..normalize import normalize_csv, normalize_records, normalize_rows, normalize_xlsx
 from . import geojson
 from .artifacts import describe
-from .base import CollectedFile, SourceError
+from .base import CollectedFile
 
 
 def records_at(doc: Any, records_path: str | None, source: str) -> list:
@@ -30,13 +30,13 @@ def records_at(doc: Any, records_path: str | None, source: str) -> list:
         else:
             keys = sorted(node)[:20] if isinstance(node, dict) else type(node).__name__
             raise SourceError(
-                "wrong_content",
+                SourceErrorKind.WRONG_CONTENT,
                 f"{source}: records_path {records_path!r} not found at {'.'.join(walked)!r}; available there: {keys}",
             )
     if not isinstance(node, list):
         hint = f" (keys: {sorted(node)[:20]})" if isinstance(node, dict) else ""
         raise SourceError(
-            "wrong_content",
+            SourceErrorKind.WRONG_CONTENT,
             f"{source}: expected an array of records{f' at {records_path!r}' if records_path else ''}, "
             f"found a {type(node).__name__}{hint}; set `records_path` to the records array",
         )
@@ -76,7 +76,7 @@ def canonical_files(
         wanted = geojson.crs_code(source_crs) if source_crs else None
         if declared and wanted and declared != wanted:
             raise SourceError(
-                "config",
+                SourceErrorKind.CONFIG,
                 f"{source}: the data says its CRS is {declared}, but source_crs in catalog.yaml says {wanted}; fix source_crs",
             )
         doc = geojson.to_wgs84(doc, declared or wanted or geojson.WGS84, source)
@@ -84,4 +84,4 @@ def canonical_files(
         result = normalize_rows(geojson.attribute_rows(doc, source), dest, schema, source=source)
         geojson.write_geojson(doc, geo_dest)
         return (describe(dest, "data", result.rows), describe(geo_dest, "geojson"))
-    raise SourceError("config", f"{source}: unsupported format {fmt!r}")
+    raise SourceError(SourceErrorKind.CONFIG, f"{source}: unsupported format {fmt!r}")

@@ -29,8 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..errors import SourceError, SourceErrorKind
 from ..model import Dataset, frozen_mapping
-from .base import Collected, CollectContext, SourceError
+from .base import Collected, CollectContext
 from .fetch import fetch
 from .geojson import crs_code
 from .options import check_options, positive_int, where
@@ -58,7 +59,7 @@ def request_params(dataset: Dataset, opts: dict) -> dict[str, str]:
     if bbox:
         if isinstance(bbox, (list, tuple)):
             if len(bbox) not in (4, 5):
-                raise SourceError("config", f"{where(dataset)}: bbox needs 4 numbers (and optionally a CRS)")
+                raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: bbox needs 4 numbers (and optionally a CRS)")
             bbox = ",".join(str(v) for v in bbox)
         params["bbox"] = str(bbox)
     return params
@@ -71,7 +72,7 @@ def _check_exception_report(path: Path, shown: str) -> None:
     if head.lstrip().startswith(b"<"):
         m = _EXCEPTION_TEXT.search(head)
         text = " ".join(m.group(1).decode("utf-8", "replace").split())[:300] if m else "an XML document"
-        raise SourceError("wrong_content", f"{shown}: the WFS answered with an exception instead of GeoJSON: {text}")
+        raise SourceError(SourceErrorKind.WRONG_CONTENT, f"{shown}: the WFS answered with an exception instead of GeoJSON: {text}")
 
 
 def _check_complete(path: Path, opts: dict, shown: str) -> None:
@@ -85,7 +86,7 @@ def _check_complete(path: Path, opts: dict, shown: str) -> None:
     matched, returned = doc.get("numberMatched"), doc.get("numberReturned")
     if isinstance(matched, int) and isinstance(returned, int) and matched > returned and opts.get("max_features") is None:
         raise SourceError(
-            "wrong_content",
+            SourceErrorKind.WRONG_CONTENT,
             f"{shown}: the server returned {returned} of {matched} features (its own limit); "
             "narrow the request (cql_filter/bbox) or set max_features deliberately",
         )

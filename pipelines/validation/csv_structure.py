@@ -1,8 +1,8 @@
 """Read a canonical CSV batch by batch: string columns plus the facts frictionless derives per record.
 
 Why batches: holding every column of a big file as polars strings costs more
-memory than frictionless' row-by-row reading (issue 8 requires at most its
-peak). The file is cut into byte chunks at record boundaries — a newline with
+memory than frictionless' row-by-row reading (the fast engine must stay at or
+below its peak). The file is cut into byte chunks at record boundaries — a newline with
 an even number of quotes before it, the same rule that groups lines into
 records below — so each chunk is a self-contained run of whole records.
 

@@ -24,6 +24,7 @@ from typing import Any, Mapping
 import polars as pl
 
 from .csv_structure import BATCH_BYTES, NotFastReadable, read_batches
+from .engine_choice import ValidationEngine
 from .fast_fields import ColumnCheck, NotFastCheckable
 from .fast_keys import KeyColumns, later_occurrences, later_tuples, previous_rows
 from .fast_messages import describe
@@ -33,7 +34,7 @@ from .frictionless_engine import frictionless_resource, validate_with_frictionle
 from .report import ValidationReport, build_report
 
 __all__ = ["SUPPORTED_CONSTRAINTS", "SUPPORTED_TYPES", "validate_fast"]
-ENGINE_NAME = "fast"
+ENGINE_NAME = ValidationEngine.FAST
 RANK_BLANK, RANK_EARLY, RANK_REST, RANK_EXTRA, RANK_MISSING, RANK_UNIQUE, RANK_PK = range(7)
 
 

@@ -13,9 +13,10 @@ import time
 from pathlib import Path
 from typing import Any, Mapping
 
+from .engine_choice import ValidationEngine
 from .report import ValidationError, ValidationReport, build_report
 
-ENGINE_NAME = "frictionless"
+ENGINE_NAME = ValidationEngine.FRICTIONLESS
 
 
 def frictionless_resource(csv_path: Path, descriptor: Mapping[str, Any]) -> Any:

@@ -9,10 +9,7 @@ newline cannot break the table.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .report import ValidationReport
+from .report import ValidationReport
 
 MAX_CELL_CHARS = 80
 
@@ -29,7 +26,7 @@ def escape_cell(value: object) -> str:
     return text
 
 
-def render_markdown(report: "ValidationReport", title: str, *, max_errors: int = 50) -> str:
+def render_markdown(report: ValidationReport, title: str, *, max_errors: int = 50) -> str:
     lines = [f"# {title}", ""]
     if report.valid:
         lines.append(f"**Giltig / valid** — {report.rows} rader, {len(report.fields)} fält.")

@@ -3,8 +3,9 @@
 Why a project type instead of frictionless' `Report`: the fast engine must be
 able to produce exactly the same thing, the report is stored as JSON next to
 the published resource and read back on a later run, and stewards get it as
-Markdown. A small frozen dataclass with a lossless `to_dict`/`from_dict` does
-all three without dragging frictionless objects through the pipeline.
+Markdown (`markdown.render_markdown`). A small frozen dataclass with a lossless
+`to_dict`/`from_dict` does all three without dragging frictionless objects
+through the pipeline.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
+
+from .engine_choice import ValidationEngine
 
 REPORT_FORMAT = 1  # bump when the JSON shape changes incompatibly
 
@@ -67,7 +70,7 @@ class ValidationReport:
     """
 
     valid: bool
-    engine: str
+    engine: ValidationEngine
     rows: int
     fields: tuple[str, ...]
     errors: tuple[ValidationError, ...]
@@ -77,6 +80,7 @@ class ValidationReport:
     fallback_reason: str | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "engine", ValidationEngine(self.engine))
         object.__setattr__(self, "fields", tuple(self.fields))
         object.__setattr__(self, "errors", tuple(self.errors))
         object.__setattr__(self, "error_counts", _frozen_counts(self.error_counts))
@@ -107,7 +111,7 @@ class ValidationReport:
             raise ValueError(f"validation report format {fmt!r} is not supported (expected {REPORT_FORMAT})")
         return cls(
             valid=bool(data["valid"]),
-            engine=str(data["engine"]),
+            engine=ValidationEngine(data["engine"]),
             fallback_reason=data.get("fallback_reason"),
             rows=int(data["rows"]),
             fields=tuple(data["fields"]),
@@ -117,15 +121,10 @@ class ValidationReport:
             seconds=float(data["seconds"]),
         )
 
-    def to_markdown(self, title: str, *, max_errors: int = 50) -> str:
-        from .markdown import render_markdown
-
-        return render_markdown(self, title, max_errors=max_errors)
-
 
 def build_report(
     *,
-    engine: str,
+    engine: ValidationEngine | str,
     rows: int,
     fields: Iterable[str],
     errors: list[ValidationError],

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Iterator
 
 from pipelines.ckan.mapping import organization_dict, package_dict
+from pipelines.ckan.resources import ROLE_DESCRIPTIONS
 from pipelines.model import (Catalog, CatalogMeta, Contact, Dataset, Organization, Source,
                              Temporal)
 
@@ -64,11 +68,12 @@ def build_catalog(token: str) -> Catalog:
 
 
 def upload(api, package_id: str, name: str, role: str, body: bytes, tmp: Path, **fields) -> dict:
+    """A resource as the publisher writes it (pipelines/ckan/resources.py): its role's description."""
     path = tmp / name
     path.write_bytes(body)
     with path.open("rb") as fh:
         return api.action.resource_create(
-            package_id=package_id, name=name, upload=fh, kalmar_role=role,
+            package_id=package_id, name=name, upload=fh, kalmar_role=role, description=ROLE_DESCRIPTIONS[role],
             sha256=sha256(body), size=len(body), **fields)
 
 
@@ -99,3 +104,18 @@ def publish(api, catalog: Catalog, tmp: Path, geojson_for: set[str] = frozenset(
                          {"id": 3, "namn": "Äppelviken", "lat": 56.65, "lon": 16.34}])
         packages[ds.id] = api.action.package_show(id=pkg["id"])
     return packages
+
+
+@contextmanager
+def published_catalog(ckan_portal: Any, tmp: Path, prefix: str) -> Iterator[tuple[Catalog, dict[str, dict], str]]:
+    """`build_catalog` published (GeoJSON for the second dataset, DataStore for the first), purged afterwards.
+
+    Yields (catalog, the packages as CKAN shows them by name, the token every name carries).
+    """
+    token = prefix + uuid.uuid4().hex[:8]
+    catalog = build_catalog(token)
+    badplatser, trafik, _ = (d.id for d in catalog.datasets)
+    try:
+        yield catalog, publish(ckan_portal.api(), catalog, tmp, geojson_for={trafik}, datastore_for={badplatser}), token
+    finally:
+        ckan_portal.purge_matching(token)

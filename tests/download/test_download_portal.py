@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
 import requests
 
 from pipelines.download import DownloadError, PublicPortal, download_all, download_dataset
-from tests.dcat.portal_data import CSV, GEOJSON, build_catalog, publish, sha256, upload
+from tests.dcat.portal_data import CSV, GEOJSON, published_catalog, sha256, upload
 
 pytestmark = pytest.mark.ckan
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,15 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def published(ckan_portal, tmp_path_factory):
-    token = "dl" + uuid.uuid4().hex[:8]
-    catalog = build_catalog(token)
-    badplatser, trafik, _ = (d.id for d in catalog.datasets)
-    try:
-        packages = publish(ckan_portal.api(), catalog, tmp_path_factory.mktemp("dl"),
-                           geojson_for={trafik}, datastore_for={badplatser})
+    with published_catalog(ckan_portal, tmp_path_factory.mktemp("dl"), "dl") as (catalog, packages, token):
         yield ckan_portal, catalog, packages, token
-    finally:
-        ckan_portal.purge_matching(token)
 
 
 def test_csv_download_is_verified(published, tmp_path):
@@ -91,7 +83,7 @@ def test_resume_against_the_portal_file_store(published, tmp_path):
     part = tmp_path / "out" / "stor.csv.part"
     part.parent.mkdir()
     part.write_bytes(body[: len(body) // 2])
-    from pipelines.download_transfer import fetch
+    from pipelines.download.transfer import fetch
 
     got = fetch(res["url"], tmp_path / "out" / "stor.csv", sha256(body))
     assert (tmp_path / "out" / "stor.csv").read_bytes() == body

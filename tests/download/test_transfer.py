@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from pipelines.download_transfer import ChecksumMismatch, TransferError, fetch
+from pipelines.download.transfer import ChecksumMismatch, TransferError, fetch
 from tests.download.range_server import FileServer
 
 BODY = os.urandom(700_000)

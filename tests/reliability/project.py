@@ -1,6 +1,6 @@
 """A throwaway project (schema, catalog objects, steward files or HTTP sources) publishing into a real portal.
 
-Same pattern as tests/publish/conftest.py, for several datasets at once, so a
+Same pattern as tests/ckan/conftest.py, for several datasets at once, so a
 scenario can fail one dataset and check that the others and the last good
 version survive. Runs go through `process_dataset` with a fresh client each
 time (no cache carried over), as a new nightly run would.
@@ -17,8 +17,8 @@ from pipelines.ckan.publisher import Publisher
 from pipelines.config import Secret, Settings
 from pipelines.model import Catalog, Dataset, Source
 from pipelines.outcome import DatasetOutcome
-from pipelines.pipeline import process_dataset
-from tests.publish.builders import catalog, dataset, organization
+from pipelines.run import process_dataset
+from tests.ckan.builders import catalog, dataset, organization
 
 SCHEMA = {
     "fields": [
@@ -85,7 +85,7 @@ class Project:
         publisher = Publisher(CountingCKAN(settings.ckan_url, settings.ckan_api_token.reveal()), cat, settings)
         publisher.sync_organizations()
         chosen = [self.datasets[i] for i in (ids or self.datasets)]
-        return {d.id: process_dataset(d, cat, settings, publisher, run_id=run_id) for d in chosen}
+        return {d.id: process_dataset(d, settings, publisher, run_id=run_id) for d in chosen}
 
     def with_settings(self, **changes) -> Settings:
         return replace(self.settings, **changes)

@@ -16,7 +16,8 @@ import pytest
 
 from pipelines.catalog import CatalogError, load_catalog
 from pipelines.sources import collect
-from pipelines.sources.base import CollectContext, HttpSettings, SourceError
+from pipelines.errors import SourceError
+from pipelines.sources.base import CollectContext, HttpSettings
 from pipelines.sources.fetch import fetch
 from pipelines.sources.file import resolve_path
 from tests.plugins.fixture_server import Reply
@@ -200,6 +201,7 @@ def test_token_of_one_organization_cannot_change_another(project, ckan_portal, u
             resource_id=data["id"], method="insert", force=True, records=[{"kommunkod": "0999", "kommun": "X", "antal": 1}]),
         "datastore_delete": lambda: api.action.datastore_delete(resource_id=data["id"], force=True),
         "datastore_create": lambda: api.action.datastore_create(resource_id=data["id"], force=True, records=[]),
+        "kalmar_datastore_load": lambda: api.action.kalmar_datastore_load(resource_id=data["id"]),
         "organization_member_create": lambda: api.action.organization_member_create(
             id=project.org, username=user.name, role="admin"),
     }

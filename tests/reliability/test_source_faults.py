@@ -125,7 +125,7 @@ def _flow_run(project, settings, run_id: str):
     """A RunContext for the flow's dataset tasks, as the nightly flow opens one (fresh client, no cache)."""
     from pipelines.ckan.client import CountingCKAN
     from pipelines.ckan.publisher import Publisher
-    from pipelines.flows import RunContext
+    from pipelines.run import RunContext
 
     client = CountingCKAN(settings.ckan_url, settings.ckan_api_token.reveal())
     return RunContext(settings, project.catalog, client, Publisher(client, project.catalog, settings), run_id)
@@ -150,7 +150,7 @@ def test_full_disk_during_validation_in_the_prefect_tasks_is_a_disk_error(
 ):
     """The same full disk as above, through the nightly flow's dataset task (Prefect tasks, real harness):
     the data was never judged, so it is a disk error, not "invalid"."""
-    from pipelines.flows import run_datasets
+    from pipelines.run import run_datasets
 
     ds, disk = _published_then_room_for_the_csv_only(project, small_disk, unique_name("disk-flow"))
     run = _flow_run(project, project.with_settings(state_dir=disk), "flow-disk")
@@ -164,7 +164,7 @@ def test_a_dataset_past_its_timeout_is_recorded_and_the_others_still_publish(
     """OPPNADATA_DATASET_TIMEOUT through the Prefect dataset task: a source that answers slower than the
     dataset's time budget (but within the HTTP read timeout) ends as a recorded failure naming the stage,
     and a healthy dataset in the same run is published."""
-    from pipelines.flows import run_datasets
+    from pipelines.run import run_datasets
     from tests.plugins.fixture_server import Reply
 
     slow_path = f"/rel/{unique_name.token}/slow.csv"

@@ -16,7 +16,7 @@ import pytest
 
 from pipelines.catalog import load_catalog, load_schema
 from pipelines.sources import collect
-from pipelines.validate import validate_table
+from pipelines.validation import render_markdown, validate_table
 from tests.plugins.fixture_server import Reply
 from tests.sources.helpers import context
 
@@ -55,7 +55,7 @@ def test_kolada_entry(project, fixture_server, tmp_path, loopback_http):
     schema = load_schema(root, ds)
     got = collect(ds, tmp_path / "w", context(root, loopback_http, schema))
     report = validate_table(got.data.path, schema)
-    assert report.valid, report.to_markdown(ds.id)
+    assert report.valid, render_markdown(report, ds.id)
     assert got.data.rows and got.data.rows > 0
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipelines.sources import collect, source_types
-from pipelines.sources.base import HttpSettings, SourceError
+from pipelines.errors import SourceError
+from pipelines.sources.base import HttpSettings
 from tests.sources.helpers import BADPLATSER_SCHEMA, context, dataset, read_csv
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "http" / "kommun"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.sources import collect
-from pipelines.sources.base import SourceError
+from pipelines.errors import SourceError
 from tests.plugins.fixture_server import Reply
 from tests.sources.helpers import context, dataset, read_csv
 

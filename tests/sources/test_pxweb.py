@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.sources import collect
-from pipelines.sources.base import SourceError
+from pipelines.errors import SourceError
 from pipelines.sources.jsonstat import tidy_rows
 from pipelines.sources.ratelimit import RateLimiter
 from tests.plugins.fixture_server import Reply

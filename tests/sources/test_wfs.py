@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pipelines.sources import collect
-from pipelines.sources.base import SourceError
+from pipelines.errors import SourceError
 from tests.sources.helpers import context, dataset, read_csv
 
 OWS = "/geoserver/kalmar/ows"

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.validate import validate_table
+from pipelines.validation import validate_table
 from pipelines.validation.csv_structure import NotFastReadable, read_batch, record_chunks
 from pipelines.validation.fast_engine import validate_fast
 from pipelines.validation.fast_keys import KeyColumns, later_occurrences

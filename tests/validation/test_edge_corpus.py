@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.validate import validate_table
+from pipelines.validation import validate_table
 
 SCHEMA = {
     "fields": [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.validate import validate_table
+from pipelines.validation import validate_table
 
 CSV = "id,v\n1,a\n2,b\n2,c\n"
 CASES = {

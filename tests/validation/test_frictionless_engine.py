@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.validate import validate_table
+from pipelines.validation import validate_table
 
 SCHEMA = {
     "fields": [

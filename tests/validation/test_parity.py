@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.validate import validate_table
+from pipelines.validation import validate_table
 
 from .generators import deferred_for_a_reason, random_case
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pipelines.validate import ValidationError, ValidationReport
+from pipelines.validation import ValidationError, ValidationReport, render_markdown
 from pipelines.validation.report import build_report
 
 
@@ -49,7 +49,7 @@ def test_from_dict_refuses_an_unknown_format():
 def test_markdown_lists_totals_then_first_errors_with_escaped_cells():
     errors = [ValidationError(type="type-error", message="Typfel", row=r, field="år", cell=f"a|b\nc{r}") for r in range(2, 80)]
     errors.append(ValidationError(type="unique-error", message="dubblett", row=90, field="id", cell="7"))
-    md = _report(errors).to_markdown("Badplatser")
+    md = render_markdown(_report(errors), "Badplatser")
     assert md.startswith("# Badplatser\n")
     assert "| type-error | 78 |" in md and "| unique-error | 1 |" in md
     table_rows = [line for line in md.splitlines() if line.startswith("| ") and "Typfel" in line]
@@ -60,5 +60,5 @@ def test_markdown_lists_totals_then_first_errors_with_escaped_cells():
 
 
 def test_markdown_of_a_valid_report_says_valid():
-    md = _report([]).to_markdown("Lekplatser")
+    md = render_markdown(_report([]), "Lekplatser")
     assert "Giltig / valid" in md and "Fel per typ" not in md

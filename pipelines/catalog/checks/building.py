@@ -1,0 +1,67 @@
+"""Turn a structurally valid catalog (plain dicts) into the frozen objects of pipelines.model.
+
+Defaults live here and only here: licence from the catalog, contact and
+spatial coverage from the organization, schema file from the id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...model import Catalog, CatalogMeta, Contact, Dataset, Organization, Source, Temporal, frozen_mapping
+from .paths import schema_relpath
+from .yaml_tree import locate
+
+
+def _contact(d: dict) -> Contact:
+    return Contact(name=d["name"], email=d["email"], url=d.get("url"))
+
+
+def _freeze(value: Any) -> Any:
+    """Nested options become read-only mappings and tuples, so a Source is truly immutable."""
+    if isinstance(value, dict):
+        return frozen_mapping({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def build_catalog(plain: dict, tree: Any) -> Catalog:
+    c = plain["catalog"]
+    meta = CatalogMeta(
+        title=c["title"], description=c["description"], publisher=c["publisher"], homepage=c["homepage"],
+        language=c["language"], license=c["license"], contact=_contact(c["contact"]),
+        title_en=c.get("title_en"), description_en=c.get("description_en"),
+    )
+    orgs = tuple(
+        Organization(id=o["id"], title=o["title"], description=o["description"], code=o["code"],
+                     website=o["website"], email=o.get("email"), orgnr=o.get("orgnr"))
+        for o in plain["organizations"]
+    )
+    by_id = {o.id: o for o in orgs}
+    datasets = []
+    for i, d in enumerate(plain["datasets"]):
+        org = by_id[d["organization"]]
+        source = dict(d["source"])
+        temporal = d.get("temporal") or {}
+        datasets.append(Dataset(
+            id=d["id"], title=d["title"], description=d["description"], organization=org.id,
+            source=Source(type=source.pop("type"), options=_freeze(source)),
+            schema=schema_relpath(d),
+            license=d.get("license", meta.license),
+            frequency=d["frequency"],
+            themes=tuple(d["themes"]),
+            keywords=tuple(d["keywords"]),
+            contact=_contact(d["contact"]) if "contact" in d else Contact(name=org.title, email=org.email, url=org.website),
+            spatial=tuple(d.get("spatial") or [org.code]),
+            temporal=Temporal(start=temporal.get("start"), end=temporal.get("end")),
+            conforms_to=tuple(d.get("conforms_to", ())),
+            hvd_category=d.get("hvd_category"),
+            access_rights=d.get("access_rights", "PUBLIC"),
+            withdrawn=bool(d.get("withdrawn", False)),
+            title_en=d.get("title_en"),
+            description_en=d.get("description_en"),
+            landing_page=d.get("landing_page"),
+            line=locate(tree, ["datasets", i])[0],
+        ))
+    return Catalog(meta=meta, organizations=orgs, datasets=tuple(datasets))

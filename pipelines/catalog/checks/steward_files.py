@@ -1,0 +1,78 @@
+"""Check steward files in datasets/<id>/ against their Table Schema, before any run.
+
+A steward who edits a CSV should learn about a bad row from `oppnadata check`,
+not from a failed night. The file goes through the same normalizer and the
+same validator as in the nightly run (pipelines.normalize, pipelines.validation),
+so check and run cannot disagree. Each error points at the row in the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping
+
+from ...errors import SourceError, SourceErrorKind
+from ...normalize import normalize_csv, normalize_records, normalize_xlsx
+from ...validation import validate_table
+from .paths import source_format
+from .problems import Problem
+
+MAX_ERRORS_PER_FILE = 50
+
+
+def _records(path: Path, fmt: str, records_path: str | None) -> list:
+    """JSON records (or GeoJSON feature properties) the way the file source reads them."""
+    document = json.loads(path.read_text(encoding="utf-8-sig"))
+    if fmt == "geojson":
+        return [f.get("properties") or {} for f in document.get("features", [])]
+    for step in (records_path or "").split(".") if records_path else []:
+        document = document[step]
+    return document
+
+
+def _normalize(options: Mapping[str, Any], src: Path, dest: Path, schema: Mapping[str, Any], display: str) -> None:
+    fmt = source_format(dict(options))
+    if fmt == "csv":
+        normalize_csv(src, dest, schema, encoding=options.get("encoding"), delimiter=options.get("delimiter"), source=display)
+    elif fmt == "xlsx":
+        normalize_xlsx(src, dest, dict(schema), sheet=options.get("sheet"), header_row=options.get("header_row", 1), source=display)
+    else:
+        try:
+            records = _records(src, fmt, options.get("records_path"))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise SourceError(SourceErrorKind.DECODE_ERROR, f"{display}: cannot read the JSON records ({exc.__class__.__name__}: {exc})") from None
+        normalize_records(records, dest, schema, source=display)
+
+
+def steward_file_problems(root: Path, dataset_id: str, options: Mapping[str, Any], schema_rel: str,
+                          schema: Mapping[str, Any]) -> list[Problem]:
+    """Problems in one file dataset's steward file (empty when it matches its schema).
+
+    Takes the entry's parts rather than a Dataset so that `check` can still
+    check the data of sound entries while another part of catalog.yaml is broken.
+    """
+    rel = f"datasets/{dataset_id}/{options.get('path')}"
+    src = root / rel
+    header_offset = int(options.get("header_row", 1)) - 1
+    with tempfile.TemporaryDirectory(prefix="oppnadata-check-") as tmp:
+        canonical = Path(tmp) / "data.csv"
+        try:
+            _normalize(options, src, canonical, schema, rel)
+        except SourceError as exc:
+            text = str(exc)
+            found = re.search(r"\b(?:line|row) (\d+)", text)
+            return [Problem(rel, int(found.group(1)) if found else 0, 0, text,
+                            "fix the file (or its encoding/delimiter/sheet options in catalog.yaml)", "steward-file")]
+        report = validate_table(canonical, dict(schema), limit_errors=MAX_ERRORS_PER_FILE)
+    fields = [f.get("name") for f in schema.get("fields", [])]
+    problems = []
+    for error in report.errors:
+        line = (error.row + header_offset) if error.row else 0
+        column = fields.index(error.field) + 1 if error.field in fields else 0
+        where = f"row {error.row}" + (f", field {error.field!r}" if error.field else "") if error.row else "file"
+        problems.append(Problem(rel, line, column, f"{where}: {error.message}",
+                                f"correct the value so it matches {schema_rel} ({error.type})", "steward-data"))
+    return problems

@@ -1,0 +1,91 @@
+"""Check the Table Schema files in schemas/: valid JSON, valid Frictionless, documented.
+
+Beyond Frictionless' own rules, the project asks every field to carry a
+Swedish title and description (they become the DataStore data dictionary and
+the portal's column help), that drafts written by `register` are finished
+(no `TODO` left), and that code-like fields stay strings so "0880" keeps its
+leading zero.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import frictionless
+
+from .placeholders import PLACEHOLDER
+from .problems import Problem
+
+_CODE_NAME = re.compile(r"(kod|code)$", re.I)
+
+
+def _line_of(text: str, needle: str) -> tuple[int, int]:
+    index = text.find(needle)
+    if index < 0:
+        return 1, 1
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, column
+
+
+def _locate_note(text: str, note: str) -> tuple[int, int]:
+    """Frictionless names the offending value in quotes ('field type "text"'): point at that value."""
+    for token in re.findall(r'"([^"]+)"', note):
+        if f': "{token}"' in text:
+            line, col = _line_of(text, f': "{token}"')
+            return line, col + 2  # at the value's opening quote, not at the colon
+    return 1, 1
+
+
+def read_table_schema(path: Path, display: str) -> tuple[dict | None, list[Problem]]:
+    """Parse and validate one schema file; (descriptor, []) or (None|descriptor, problems)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return None, [Problem(display, 0, 0, "schema file does not exist", "create it or correct 'schema:' in catalog.yaml", "missing-schema")]
+    except UnicodeDecodeError:
+        return None, [Problem(display, 0, 0, "schema file is not UTF-8 text", "save it as UTF-8", "schema-encoding")]
+    try:
+        descriptor = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [Problem(display, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}",
+                              "fix the JSON syntax (commas between items, double quotes, no trailing comma)", "schema-json")]
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("fields"), list):
+        return None, [Problem(display, 1, 1, "not a Table Schema: the top level must be an object with a 'fields' list",
+                              "see https://specs.frictionlessdata.io/table-schema/ or let `oppnadata register` draft one",
+                              "not-table-schema")]
+    problems = []
+    report = frictionless.Schema.validate_descriptor(descriptor)
+    for error in report.errors:
+        note = getattr(error, "note", "") or error.message
+        line, col = _locate_note(text, note)
+        problems.append(Problem(display, line, col, f"not a valid Table Schema: {note}",
+                                "see https://specs.frictionlessdata.io/table-schema/ for the allowed field types and keys",
+                                "not-table-schema"))
+    if problems:
+        return None, problems
+    return descriptor, _project_rules(descriptor, text, display)
+
+
+def _project_rules(descriptor: dict, text: str, display: str) -> list[Problem]:
+    problems = []
+    for field in descriptor["fields"]:
+        if not isinstance(field, dict):
+            continue
+        name = field.get("name", "?")
+        line, col = _line_of(text, f'"name": "{name}"')
+        for key in ("title", "description"):
+            value = field.get(key)
+            if not isinstance(value, str) or not value.strip():
+                problems.append(Problem(display, line, col, f"field {name!r} has no {key}",
+                                        f"add a Swedish \"{key}\" for the field", "field-undocumented"))
+            elif value.strip().startswith(PLACEHOLDER):
+                problems.append(Problem(display, line, col, f"field {name!r}: the {key} is still a {PLACEHOLDER} placeholder",
+                                        f"replace it with a Swedish {key}", "placeholder"))
+        if _CODE_NAME.search(str(name)) and field.get("type") in ("integer", "number"):
+            problems.append(Problem(display, line, col, f"field {name!r} looks like a code but has type {field['type']!r}",
+                                    "make it \"type\": \"string\" with a pattern (e.g. \"^\\\\d{4}$\") so leading zeros are kept",
+                                    "code-not-string"))
+    return problems

@@ -1,6 +1,0 @@
-"""The checks behind `pipelines.catalog`: one module per kind of check.
-
-`pipelines.catalog` orchestrates them; each module here takes the parsed
-catalog (or a file) and returns a list of located `Problem`s, never raising on
-bad input, so that `oppnadata check` can report every mistake at once.
-"""

@@ -1,0 +1,58 @@
+"""The run stage: one dataset start to finish, the Prefect flows around it, and what a run leaves behind.
+
+`process_dataset` runs one dataset as plain functions (collect → validate →
+decide → publish); the nightly flow runs the same decisions with Prefect tasks
+as its stages. Modules: `pipeline` (the stages and the decisions), `flows`
+(Prefect flows and tasks, nothing else), `summary` (the run report and its
+JSON file), `reporting/` (its renderings), `workdirs` (pruning old work
+folders) and `prefect_server` (a local Prefect server for the schedule).
+
+The flows are loaded on first use (`from pipelines.run import nightly`):
+Prefect reads PREFECT_HOME once when it is imported, so the commands must be
+able to call `use_project_prefect_home` through this face before that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .pipeline import Stages, collect_step, process_dataset, publish_step, run_dataset, validate_step
+from .prefect_server import LocalPrefectServer, PrefectServerError, free_port, is_healthy, use_project_prefect_home
+from .reporting.console import summary_table
+from .reporting.markdown import summary_markdown
+from .reporting.rows import summary_rows
+from .summary import RunSummary, latest_summary, read_summary, write_summary
+from .workdirs import prune_old_runs
+
+_FROM_FLOWS = frozenset({"ProgressListener", "RunContext", "nightly", "open_run", "run_datasets", "single_dataset"})
+
+__all__ = [
+    "LocalPrefectServer",
+    "PrefectServerError",
+    "RunSummary",
+    "Stages",
+    "collect_step",
+    "free_port",
+    "is_healthy",
+    "latest_summary",
+    "process_dataset",
+    "prune_old_runs",
+    "publish_step",
+    "read_summary",
+    "run_dataset",
+    "summary_markdown",
+    "summary_rows",
+    "summary_table",
+    "use_project_prefect_home",
+    "validate_step",
+    "write_summary",
+    *sorted(_FROM_FLOWS),
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_FLOWS:
+        from . import flows
+
+        return getattr(flows, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,296 @@
+"""Prefect flows and tasks, and nothing else: the stages live in `pipelines.run.pipeline`.
+
+Why the shape is what it is (measured with Prefect 3.9 here):
+- One dataset is one *task* ("dataset") whose nested tasks are the stages
+  (collect+normalize, validate, publish), so the UI shows every stage. A
+  subflow per dataset would read better, but each subflow run costs about a
+  second of Prefect overhead, which for 200 datasets is minutes of nothing.
+- Datasets run on a thread pool sized by OPPNADATA_CONCURRENCY; the per-dataset
+  task has OPPNADATA_DATASET_TIMEOUT as its Prefect timeout. In a worker thread
+  a timeout cannot interrupt a blocking read; the HTTP layer's own read timeout
+  bounds that, and the dataset timeout fires at the next Python step.
+- Nothing is retried here: the HTTP layer (`pipelines.sources.retry`) is the
+  only one that retries, request by request, so a source is tried at most
+  `collect_retries + 1` times, not that many times the HTTP layer's attempts.
+  The flow's `collect_retries` and `retry_delay_seconds` set that layer's
+  retries and its longest wait.
+- The decisions are `pipeline.run_dataset`'s, the same function
+  `process_dataset` runs, with these tasks as its stages: a failure is
+  recorded in CKAN, the last good version stays online, and the other
+  datasets go on.
+- The nightly flow processes everything, writes the reports, and only then
+  returns a Failed state when any dataset failed, so monitoring notices.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.runtime import flow_run
+from prefect.states import Completed, Failed, State
+from prefect.task_runners import ThreadPoolTaskRunner
+
+# Absolute imports, unlike the rest of the package: a Prefect worker loads this file by its path
+# (prefect.yaml's entrypoint) as a top-level script, where a relative import has no package to start from.
+from pipelines.catalog import load_catalog
+from pipelines.ckan import CountingCKAN, Publisher, connect, describe_error
+from pipelines.config import Settings, load_settings
+from pipelines.model import Catalog, Dataset
+from pipelines.outcome import DatasetOutcome, Status
+from pipelines.run.pipeline import (
+    OrganizationSync,
+    Stage,
+    Stages,
+    collect_step,
+    http_settings,
+    publish_step,
+    run_dataset,
+    sync_organizations,
+    validate_step,
+)
+from pipelines.run.reporting.markdown import summary_markdown
+from pipelines.run.reporting.rows import summary_rows
+from pipelines.run.summary import RunSummary, write_summary
+from pipelines.run.workdirs import prune_old_runs
+from pipelines.sources import Collected, HttpSettings, SourceValidators
+from pipelines.validation import ValidationReport
+
+DEFAULT_COLLECT_RETRIES = HttpSettings.max_attempts - 1
+DEFAULT_RETRY_DELAY_SECONDS = HttpSettings.backoff_max
+
+
+@runtime_checkable
+class ProgressListener(Protocol):
+    """Told when the datasets are known and each time one finishes (e.g. the `run` progress bar)."""
+
+    def started(self, total: int) -> None: ...
+
+    def finished(self, outcome: DatasetOutcome) -> None: ...
+
+
+class RunContext:
+    """What every dataset task of one run shares: settings, catalog, the CKAN publisher.
+
+    A plain class on purpose, not a dataclass: Prefect walks dataclass task
+    parameters to find futures, which would copy the whole catalog for every
+    task and trip over `stages` while other threads update it.
+    """
+
+    def __init__(self, settings: Settings, catalog: Catalog, client: CountingCKAN, publisher: Publisher, run_id: str):
+        self.settings = settings
+        self.catalog = catalog
+        self.client = client
+        self.publisher = publisher
+        self.run_id = run_id
+        self.stages: dict[str, Stage] = {}  # dataset id -> stage it is in
+        self._lock = threading.Lock()
+
+    def enter(self, dataset_id: str, stage: Stage) -> None:
+        with self._lock:
+            self.stages[dataset_id] = stage
+
+    def stage_of(self, dataset_id: str) -> Stage:
+        with self._lock:
+            return self.stages.get(dataset_id, Stage.START)
+
+
+def open_run(settings: Settings, run_id: str) -> RunContext:
+    catalog = load_catalog(settings.catalog_path)
+    client = connect(settings)
+    return RunContext(settings, catalog, client, Publisher(client, catalog, settings), run_id)
+
+
+# ---- tasks -------------------------------------------------------------------
+
+
+@task(name="collect", cache_policy=NO_CACHE)
+def collect_task(
+    dataset: Dataset, settings: Settings, workdir: Path, previous: SourceValidators | None, http: HttpSettings | None
+) -> tuple[Collected, dict]:
+    """Download or read the source and normalize it to canonical CSV (conditional GET when possible)."""
+    return collect_step(dataset, settings, workdir, previous, http)
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_task(collected: Collected, schema: dict, workdir: Path) -> ValidationReport | None:
+    return validate_step(collected, schema, workdir)
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish_task(
+    dataset: Dataset, publisher: Publisher, collected: Collected, report: ValidationReport | None, schema: dict
+) -> DatasetOutcome:
+    return publish_step(dataset, publisher, collected, report, schema)
+
+
+@task(name="record-failure", cache_policy=NO_CACHE)
+def record_failure_task(publisher: Publisher, dataset: Dataset, status: Status, message: str) -> DatasetOutcome:
+    return publisher.record_failure(dataset, status, message)
+
+
+@task(name="sync-organizations", cache_policy=NO_CACHE)
+def sync_organizations_task(publisher: Publisher) -> OrganizationSync:
+    return sync_organizations(publisher)
+
+
+@task(name="withdraw-removed", cache_policy=NO_CACHE)
+def withdraw_removed_task(publisher: Publisher) -> list[DatasetOutcome]:
+    return publisher.withdraw_removed()
+
+
+@task(name="dataset", cache_policy=NO_CACHE, task_run_name="dataset-{dataset.id}")
+def dataset_task(dataset: Dataset, run: RunContext, http: HttpSettings) -> DatasetOutcome:
+    """One dataset, collect → validate → publish; returns its outcome, never raises for its own failures.
+
+    The decisions are `run_dataset`'s; this task only supplies the stages as
+    nested Prefect tasks (so the UI shows each one) and tells the run which
+    stage the dataset is in.
+    """
+    stages = Stages(
+        collect=collect_task.with_options(task_run_name=f"collect-{dataset.id}"),
+        validate=validate_task.with_options(task_run_name=f"validate-{dataset.id}"),
+        publish=publish_task.with_options(task_run_name=f"publish-{dataset.id}"),
+        record_failure=record_failure_task,
+        enter=lambda stage: run.enter(dataset.id, stage),
+    )
+    return run_dataset(dataset, run.settings, run.publisher, run.settings.work_dir / run.run_id / dataset.id, stages, http)
+
+
+# ---- running many datasets ---------------------------------------------------
+
+
+def _died(run: RunContext, dataset: Dataset, state: State, timeout: float) -> DatasetOutcome:
+    """Outcome for a dataset task that timed out or crashed: recorded in CKAN, never lost."""
+    stage = run.stage_of(dataset.id)
+    if state.name == "TimedOut":
+        message = f"timed out after {timeout:g} s during {stage}"
+    else:
+        error = state.result(raise_on_failure=False)
+        message = f"failed during {stage}: {describe_error(error) if isinstance(error, Exception) else state.message}"
+    return record_failure_task(run.publisher, dataset, stage.failure_status, message)
+
+
+def run_datasets(
+    run: RunContext,
+    datasets: list[Dataset],
+    *,
+    collect_retries: int,
+    retry_delay_seconds: float,
+    progress: ProgressListener | None = None,
+) -> list[DatasetOutcome]:
+    """Process datasets concurrently (at most `settings.concurrency`); one failure never stops the rest.
+
+    `collect_retries` and `retry_delay_seconds` are the HTTP layer's retries of each request and its longest wait.
+    """
+    timeout = run.settings.dataset_timeout_seconds
+    http = http_settings(run.settings, retries=collect_retries, retry_delay=retry_delay_seconds)
+    one = dataset_task.with_options(timeout_seconds=timeout)
+    outcomes: list[DatasetOutcome] = []
+    with ThreadPoolTaskRunner(max_workers=max(1, run.settings.concurrency)) as runner:
+        futures = {runner.submit(one, parameters=dict(dataset=ds, run=run, http=http)): ds for ds in datasets}
+        for future in as_completed(list(futures)):
+            dataset = futures[future]
+            future.wait()
+            if future.state.is_completed():
+                outcome = future.result()
+            else:
+                outcome = _died(run, dataset, future.state, timeout)
+            outcomes.append(outcome)
+            if progress is not None:
+                progress.finished(outcome)
+    return outcomes
+
+
+def _finish(
+    run: RunContext, outcomes: list[DatasetOutcome], started: datetime, t0: float, run_errors: list[str]
+) -> RunSummary | State:
+    """Write the JSON report and the artifacts; Failed (after everything ran) when anything failed."""
+    logger = get_run_logger()
+    summary = RunSummary.build(
+        outcomes,
+        run_id=run.run_id,
+        run_name=flow_run.get_name() or run.run_id,
+        started=started.replace(microsecond=0).isoformat(),
+        finished=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        seconds=round(time.monotonic() - t0, 3),
+        portal_url=run.settings.ckan_url,
+        write_calls=run.client.write_calls,
+        run_errors=tuple(run_errors),
+    )
+    path = write_summary(summary, run.settings.reports_dir)
+    create_markdown_artifact(summary_markdown(summary), key="nightly-report", description=summary.headline())
+    create_table_artifact(summary_rows(summary), key="nightly-datasets", description=summary.headline())
+    logger.info("%s; report %s", summary.headline(), path)
+    if not summary.ok:
+        return Failed(message=summary.headline(), data=summary)
+    return Completed(message=summary.headline(), data=summary)
+
+
+def _run(
+    datasets: list[str] | None,
+    collect_retries: int,
+    retry_delay_seconds: float,
+    progress: ProgressListener | None,
+    withdraw_removed: bool,
+) -> RunSummary | State:
+    started, t0 = datetime.now(timezone.utc), time.monotonic()
+    settings = load_settings()
+    run = open_run(settings, run_id=str(flow_run.get_id() or f"local-{int(time.time())}"))
+    chosen = list(run.catalog.datasets)
+    if datasets:
+        unknown = sorted(set(datasets) - {d.id for d in chosen})
+        if unknown:
+            raise ValueError(f"not in catalog.yaml: {', '.join(unknown)}")
+        chosen = [d for d in chosen if d.id in set(datasets)]
+    if progress is not None:
+        progress.started(len(chosen))
+    run_errors: list[str] = []
+    organizations = sync_organizations_task(run.publisher)
+    if organizations.problem:
+        run_errors.append(f"organizations: {organizations.problem}")
+    outcomes = run_datasets(
+        run, chosen, collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds, progress=progress
+    )
+    if withdraw_removed:
+        try:
+            outcomes += withdraw_removed_task(run.publisher)
+        except Exception as exc:
+            run_errors.append(f"withdrawing removed datasets: {describe_error(exc)}")
+    prune_old_runs(run.settings.work_dir, run.settings.keep_runs, current=run.run_id)
+    return _finish(run, outcomes, started, t0, run_errors)
+
+
+# ---- flows -------------------------------------------------------------------
+
+
+@flow(name="nightly", validate_parameters=False)
+def nightly(
+    datasets: list[str] | None = None,
+    collect_retries: int = DEFAULT_COLLECT_RETRIES,
+    retry_delay_seconds: float = DEFAULT_RETRY_DELAY_SECONDS,
+    progress: ProgressListener | None = None,
+) -> RunSummary | State:
+    """Collect, validate and publish the whole catalog (or the named datasets) to CKAN.
+
+    Datasets removed from catalog.yaml are withdrawn only when the whole catalog runs.
+    `progress` is an optional in-process ProgressListener (the `run` command's bar).
+    """
+    return _run(datasets, collect_retries, retry_delay_seconds, progress, withdraw_removed=not datasets)
+
+
+@flow(name="dataset", validate_parameters=False)
+def single_dataset(
+    dataset: str,
+    collect_retries: int = DEFAULT_COLLECT_RETRIES,
+    retry_delay_seconds: float = DEFAULT_RETRY_DELAY_SECONDS,
+) -> RunSummary | State:
+    """Collect, validate and publish one dataset, with the same tasks and reports as the nightly run."""
+    return _run([dataset], collect_retries, retry_delay_seconds, None, withdraw_removed=False)
