@@ -3,7 +3,8 @@
 table_schema (Table Schema -> column types, data dictionary, keys), source (the file store, streamed
 and hashed), fulltext (`_full_text` as CKAN's trigger computes it), indexes (datastore_create's
 indexes and names), staging (the table COPY fills), swap (the one moment the live table changes),
-load (all of it in one transaction), action (the CKAN action and its auth function).
+locks (one resource's changes in a queue), load (all of it in one transaction), background_index
+(a large table's full-text index, built after the swap), action (the CKAN action and its auth function).
 """
 
 from .action import kalmar_datastore_load, kalmar_datastore_load_auth

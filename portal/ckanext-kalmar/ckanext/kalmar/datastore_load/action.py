@@ -30,13 +30,16 @@ def kalmar_datastore_load(context, data_dict: dict[str, Any]) -> dict[str, Any]:
     :param resource_id: the resource whose uploaded file is loaded
     :param expected_sha256: (optional) the SHA-256 the caller uploaded; the load is refused if the
         stored file differs
-    :returns: resource_id, rows, bytes, sha256, fields (id, type, info), primary_key, indexes, seconds
+    :returns: resource_id, rows, bytes, sha256, fields (id, type, info), primary_key, indexes,
+        started_at (Unix time), seconds (per phase), background_indexes (names of the full-text
+        indexes a background job builds after the swap; empty for a table of at most
+        `ckanext.kalmar.datastore_load.background_fulltext_index_rows` rows) and background_job (its id)
 
     Column types, the primary key, indexes (fields with constraints.unique) and the data dictionary
     (title → label, description → notes) come from the Table Schema stored as the dataset's resource
     with kalmar_role "schema". On any failure (ValidationError naming the row and field) the previous
-    table stays served. The result is the table datastore_create would have made, and the resource
-    gets `datastore_active`.
+    table stays served. The result is the table datastore_create would have made (a large table's
+    full-text index follows from the background job), and the resource gets `datastore_active`.
     """
     resource_id = toolkit.get_or_bust(data_dict, "resource_id")
     expected = data_dict.get("expected_sha256") or None
