@@ -16,7 +16,7 @@ from typing import Any
 from ckan.plugins import toolkit
 from ckanext.datastore.logic.auth import datastore_auth
 
-from . import load, source, table_schema
+from . import background_index, load, source, table_schema
 from .errors import LoadError
 
 log = logging.getLogger(__name__)
@@ -68,3 +68,24 @@ def kalmar_datastore_load(context, data_dict: dict[str, Any]) -> dict[str, Any]:
 def kalmar_datastore_load_auth(context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """resource_update on the resource, like datastore_create: sysadmins and the organization's editors."""
     return datastore_auth(context, dict(data_dict))
+
+
+@toolkit.side_effect_free
+def kalmar_datastore_index_status(context, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Whether a loaded table still waits for its full-text indexes from the background job.
+
+    :param resource_id: the resource
+    :returns: resource_id, state (`complete`: nothing pending; `pending`: queued; `building`: an
+        attempt started — also what a worker that died mid-build leaves; `failed`: the last attempt
+        failed and is tried again), indexes (names still to build), attempts, error (the last
+        attempt's), updated (ISO time of the last change)
+    """
+    resource_id = toolkit.get_or_bust(data_dict, "resource_id")
+    toolkit.check_access("kalmar_datastore_index_status", context, {"resource_id": resource_id})
+    return background_index.status(resource_id)
+
+
+@toolkit.auth_allow_anonymous_access
+def kalmar_datastore_index_status_auth(context, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """resource_show on the resource, like datastore_info: whoever may read the table may see its index state."""
+    return datastore_auth(context, dict(data_dict), "resource_show")

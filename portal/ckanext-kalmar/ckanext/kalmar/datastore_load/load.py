@@ -26,12 +26,12 @@ from .source import StoredFile
 from .table_schema import TablePlan
 
 
-
 def load(resource_id: str, table: TablePlan, source: StoredFile, expected_sha256: str | None = None) -> dict[str, Any]:
     """Replace the resource's DataStore table with the file's rows; returns what was loaded."""
     started_at = time.time()
     started = time.monotonic()
     try:
+        background_index.ensure_pending_table()
         connection = get_write_engine().raw_connection()
     except sqlalchemy.exc.DBAPIError as exc:
         raise LoadError("table", f"The DataStore database is unreachable ({type(exc.orig).__name__}).") from None
@@ -53,6 +53,7 @@ def load(resource_id: str, table: TablePlan, source: StoredFile, expected_sha256
             raise LoadError("expected_sha256", f"The stored file's SHA-256 is {source.sha256}, not the expected "
                             f"{expected_sha256}: it was replaced after the upload. Nothing was loaded.")
         swap.swap_in(cur, staged, resource_id)
+        background_index.record(cur, resource_id, later)
         connection.commit()
     except LoadError:
         _rollback(connection)
@@ -62,7 +63,7 @@ def load(resource_id: str, table: TablePlan, source: StoredFile, expected_sha256
         raise located(exc, table.names) from None
     finally:
         connection.close()
-    job = background_index.queue(resource_id, later)
+    job = background_index.queue(resource_id) if later else None
     return {
         "resource_id": resource_id,
         "rows": staged.rows,
