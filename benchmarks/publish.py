@@ -259,7 +259,12 @@ class ProcessSampler:
         """CPU s per group between two Unix times, the busiest single process's CPU s and the idle projection."""
         a, b = self._at(start), self._at(end)
         cpu = {g: max(0.0, b.groups.get(g, 0.0) - a.groups.get(g, 0.0)) for g in GROUPS}
-        busiest = max([b.processes[p] - a.processes.get(p, 0.0) for p in b.processes] + [0.0])
+        # Over every sample in the window: a process that exits before its end (a connection's backend) counts too.
+        last: dict[int, float] = {}
+        for sample in self.samples:
+            if a.at <= sample.at <= b.at:
+                last.update(sample.processes)
+        busiest = max([cpu_s - a.processes.get(p, 0.0) for p, cpu_s in last.items()] + [0.0])
         total = sum(cpu.values())
         return {**cpu, "total": total, "busiest": busiest, "projected": max(total / CORES, busiest)}
 
