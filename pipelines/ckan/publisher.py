@@ -29,6 +29,7 @@ from typing import Any, Callable, Mapping
 import ckanapi
 
 from ..config import Settings
+from ..redaction import Redactor
 from ..model import Catalog, Dataset
 from ..outcome import FAILURE_STATUSES, DatasetOutcome, Status
 from ..sources import Collected, SourceValidators
@@ -99,6 +100,8 @@ class Publisher:
         self.catalog = catalog
         self.settings = settings
         self.clock = clock
+        # every failure text passes through this before CKAN, the outcome and the reports see it
+        self.redact = Redactor(settings.secret_values())
         # package_show answers by dataset id. One Publisher serves every worker
         # thread of a Prefect run (and a timed-out dataset's thread may still be
         # running while the flow records its failure), so the cache is locked;
@@ -320,9 +323,15 @@ class Publisher:
 
     def record_failure(self, dataset: Dataset, status: Status, message: str,
                        report: ValidationReport | None = None) -> DatasetOutcome:
-        """Record a failed attempt without touching the published data."""
+        """Record a failed attempt without touching the published data.
+
+        `message` is redacted first: an error text may quote a token or a
+        source key (an HTTP library echoing a header, a server echoing a
+        query), and it is stored in CKAN and in every report from here.
+        """
         if status not in FAILURE_STATUSES:
             raise ValueError(f"not a failure status: {status}")
+        message = self.redact(message)
         started = time.monotonic()
         writes = _Writes(self.client)
         note = message
@@ -349,9 +358,9 @@ class Publisher:
                 report_url = report_res.get("url") if report_res else None
                 note = f"{message} (last good version kept)"
         except (ckanapi.CKANAPIError, OSError) as exc:
-            note = f"{message}; recording the failure in CKAN also failed: {describe_error(exc)}"
+            note = f"{message}; recording the failure in CKAN also failed: {self.redact(describe_error(exc))}"
         except Exception as exc:  # requests errors: CKAN down
-            note = f"{message}; recording the failure in CKAN also failed: {describe_error(exc)}"
+            note = f"{message}; recording the failure in CKAN also failed: {self.redact(describe_error(exc))}"
         return DatasetOutcome(
             dataset_id=dataset.id,
             organization=dataset.organization,

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -45,6 +46,7 @@ from pipelines.ckan import CountingCKAN, Publisher, connect, describe_error
 from pipelines.config import Settings, load_settings
 from pipelines.model import Catalog, Dataset
 from pipelines.outcome import DatasetOutcome, Status
+from pipelines.redaction import Redactor, redact_logs
 from pipelines.run.pipeline import (
     OrganizationSync,
     Stage,
@@ -214,6 +216,9 @@ def _finish(
 ) -> RunSummary | State:
     """Write the JSON report and the artifacts; Failed (after everything ran) when anything failed."""
     logger = get_run_logger()
+    redact = Redactor(run.settings.secret_values())
+    outcomes = [replace(o, message=redact(o.message)) for o in outcomes]
+    run_errors = [redact(e) for e in run_errors]
     summary = RunSummary.build(
         outcomes,
         run_id=run.run_id,
@@ -243,6 +248,8 @@ def _run(
 ) -> RunSummary | State:
     started, t0 = datetime.now(timezone.utc), time.monotonic()
     settings = load_settings()
+    # Prefect stores its run loggers' records (task tracebacks included) on its server: redact them first
+    redact_logs(Redactor(settings.secret_values()), "prefect.flow_runs", "prefect.task_runs")
     run = open_run(settings, run_id=str(flow_run.get_id() or f"local-{int(time.time())}"))
     chosen = list(run.catalog.datasets)
     if datasets:

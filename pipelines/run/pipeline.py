@@ -12,7 +12,6 @@ passing their tasks as the `Stages`, so the two can never drift apart.
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -85,7 +84,7 @@ def collect_context(
         schema=schema,
         http=http or http_settings(settings),
         previous=previous,
-        env=dict(os.environ),
+        env={name: key.reveal() for name, key in settings.source_keys.items()},  # the source keys, nothing else
     )
 
 

@@ -28,6 +28,8 @@ class HttpSettings:
     max_bytes: int = 2 * 1024**3
     allow_private_hosts: bool = False  # private, loopback and link-local addresses all allowed
     allow_loopback: bool = False  # only 127.0.0.0/8 and ::1 (tests: the fixture server, nothing else)
+    allowed_origins: tuple[str, ...] = ()  # exact scheme://host:port allowed whatever they resolve to (a test server)
+    ca_bundle: str | None = None  # a CA file to verify TLS against (a test CA, an internal one); None: the default
     user_agent: str = "oppnadata-kalmar/0.1 (+https://www.regionkalmar.se)"
 
 
