@@ -83,7 +83,7 @@ def load_schema(root: Path, dataset: Dataset | str) -> dict[str, Any]:
     if not inside(path, Path(root) / "schemas"):
         raise CatalogError([Problem(rel, 0, 0, "schema path points outside schemas/", "keep Table Schemas in schemas/", "path-escape")])
     descriptor, problems = read_table_schema(path, rel)
-    hard = [p for p in problems if p.code in {"missing-schema", "schema-encoding", "schema-json", "not-table-schema"}]
+    hard = [p for p in problems if p.code in {"missing-schema", "schema-encoding", "schema-json", "not-table-schema", "type-todo"}]
     if descriptor is None or hard:
         raise CatalogError(problems)
     return descriptor
