@@ -156,12 +156,13 @@ def detect_encoding(path: Path, declared: str | None = None) -> Detected:
         if utf8.unusual_line is not None:
             _refuse_if_ambiguous(path, utf8)
         return Detected("utf-8", evidence="every byte is valid UTF-8")
+    if utf8.failure.truncated:  # the last bytes start a UTF-8 character that never ends
+        raise EncodingError(
+            f"{path.name}: the file ends in the middle of a UTF-8 character (line {utf8.failure.line}, "
+            f"byte 0x{utf8.failure.byte:02X}, no line break after it): it looks cut off, so download or export it "
+            "again; if it is a complete Windows-1252 file, end it with a line break or set `encoding:` in catalog.yaml"
+        )
     if has_utf8_multibyte(path, skip):
-        if utf8.failure.truncated:
-            raise EncodingError(
-                f"{path.name}: the file ends in the middle of a UTF-8 character (line {utf8.failure.line}); "
-                "it looks cut off: download or export it again"
-            )
         _refuse_if_mixed(path, skip)
     return _windows_1252(path, utf8.failure, skip)
 
@@ -221,9 +222,9 @@ def _refuse_if_mixed(path: Path, skip: int) -> None:
     if not survey.utf8 or not survey.other:
         return
     other_encoding = "Windows-1252" if survey.first_other_is_cp1252 else "neither UTF-8 nor Windows-1252"
-    utf8_part = f"{describe_lines(survey.utf8)} UTF-8 (line {survey.utf8[0]}: {survey.first_utf8_text!r})"
-    other_part = f"{describe_lines(survey.other)} not UTF-8 (line {survey.other[0]} reads as {other_encoding}: " \
-                 f"{survey.first_other_text!r})"
+    utf8_part = f"{_are(survey.utf8)} UTF-8 (line {survey.utf8[0]}: {survey.first_utf8_text!r})"
+    other_part = (f"{_are(survey.other)} not UTF-8 (line {survey.other[0]} reads as {other_encoding}: "
+                  f"{survey.first_other_text!r})")
     minority, majority = (other_part, utf8_part) if len(survey.other) <= len(survey.utf8) else (utf8_part, other_part)
     first = survey.other[0] if len(survey.other) <= len(survey.utf8) else survey.utf8[0]
     raise EncodingError(
@@ -231,6 +232,10 @@ def _refuse_if_mixed(path: Path, skip: int) -> None:
         "save the whole file in one encoding (UTF-8), or set `encoding:` in catalog.yaml if one encoding "
         "is right for every line"
     )
+
+
+def _are(numbers: list[int]) -> str:
+    return f"{describe_lines(numbers)} {'is' if len(numbers) == 1 else 'are'}"
 
 
 def _windows_1252(path: Path, utf8_failure: _Failure, skip: int) -> Detected:
