@@ -81,7 +81,7 @@ def iter_sheet_rows(path: Path, *, sheet: str | int | None = None, header_row: i
     except ValueError as exc:  # a cell openpyxl cannot convert, e.g. a number with thousands of digits
         raise SourceError(
             SourceErrorKind.DECODE_ERROR,
-            f"{source}: row {row + 1}: a cell cannot be read ({str(exc)[:120]}); correct the cell in the workbook",
+            f"{source}: row {row + 1}: a cell cannot be read ({str(exc).split(':')[0][:120]}); correct the cell in the workbook",
         ) from None
     finally:
         wb.close()
