@@ -94,6 +94,8 @@ def register_dataset(
     schema = _drafted_schema(name, fmt, sheet, file=file, url=url, http=http or HttpSettings())
     if file:
         source: dict[str, Any] = {"type": "file", "path": name}
+        if FORMATS_BY_SUFFIX.get(Path(name).suffix.lower()) != fmt:
+            source["format"] = fmt  # e.g. a .tsv or .txt export: the run cannot tell its format from the name
         if fmt == "xlsx" and sheet:
             source["sheet"] = sheet
     else:

@@ -30,7 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .text_evidence import (
+    NOT_SWEDISH,
     NOT_WESTERN,
+    NOT_WESTERN_TEXT,
     describe_lines,
     has_utf8_multibyte,
     snippet,
@@ -84,8 +86,8 @@ class _Pass:
     unusual_text: str = ""
 
 
-def _strict_pass(path: Path, encoding: str, skip: int, *, watch: bool = False) -> _Pass:
-    """Decode `path` strictly from byte `skip`; the first failure, and (if `watch`) the first non-Western text."""
+def _strict_pass(path: Path, encoding: str, skip: int, *, watch: bool = False, within=NOT_WESTERN) -> _Pass:
+    """Decode `path` strictly from byte `skip`; the first failure, and (if `watch`) the first text `within` finds."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     offset = skip  # of the current chunk's first byte
     lines = 0  # newlines decoded so far
@@ -106,7 +108,7 @@ def _strict_pass(path: Path, encoding: str, skip: int, *, watch: bool = False) -
                 at = offset - pending + exc.start
                 return _Pass(_Failure(at, line, bad, truncated), unusual_line, unusual_text)
             if watch and unusual_line is None:
-                found = NOT_WESTERN.search(text)
+                found = within.search(text)
                 if found:
                     start = text.rfind("\n", 0, found.start()) + 1
                     unusual_line = lines + text.count("\n", 0, found.start()) + 1
@@ -204,10 +206,10 @@ def _declared(path: Path, declared: str, bom: tuple[str, int] | None, head: byte
 
 
 def _refuse_if_ambiguous(path: Path, utf8: _Pass) -> None:
-    """Valid UTF-8 whose reading leaves Western text, while the Windows-1252 reading stays in it: refuse."""
-    cp = _strict_pass(path, "cp1252", 0, watch=True)
+    """Valid UTF-8 whose reading leaves Western text, while the Windows-1252 reading is Swedish text: refuse."""
+    cp = _strict_pass(path, "cp1252", 0, watch=True, within=NOT_SWEDISH)
     if cp.failure is not None or cp.unusual_line is not None:
-        return  # Windows-1252 is impossible or implausible: the UTF-8 reading stands
+        return  # Windows-1252 is impossible or no Swedish text: the UTF-8 reading stands
     line = utf8.unusual_line
     as_cp1252 = snippet(_line_bytes(path, 0, line).decode("cp1252"))
     raise EncodingError(
@@ -239,7 +241,7 @@ def _are(numbers: list[int]) -> str:
 
 
 def _windows_1252(path: Path, utf8_failure: _Failure, skip: int) -> Detected:
-    cp = _strict_pass(path, "cp1252", skip, watch=True)
+    cp = _strict_pass(path, "cp1252", skip, watch=True, within=NOT_WESTERN_TEXT)
     if cp.failure is not None:
         raise EncodingError(
             f"{path.name}: {_where(cp.failure)}, which is not valid UTF-8 or Windows-1252; {FIX}"

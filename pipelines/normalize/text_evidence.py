@@ -12,12 +12,18 @@ valid. The rules here turn such files into located refusals instead:
   letters and signs and the common typographic marks Windows-1252 adds
   (€, curly quotes, dashes, …, ‰, ™, •). A Windows-1252 reading with anything
   else in it (Œ, ‚, ˆ, Ž … are what other encodings' bytes turn into) is not
-  taken on trust.
+  taken on trust, nor one with a word of four or more letters that are all
+  outside ASCII: Western languages write no such word, but Greek or Cyrillic
+  text in its own legacy encoding reads like that ("Ëåùíéäáò" is ISO-8859-7
+  "Λεωνιδας").
 - A UTF-8 line is a line that is valid UTF-8, holds at least one multi-byte
   character, and reads as WESTERN text. A file with UTF-8 lines and lines that
   are not UTF-8 is mixed.
 - A valid UTF-8 file whose UTF-8 reading leaves WESTERN while its Windows-1252
-  reading stays inside it is ambiguous (Windows-1252 "Ä°" is UTF-8 "İ").
+  reading is Swedish text (SWEDISH: ASCII, å ä ö é ü in both cases and the
+  typographic marks) is ambiguous (Windows-1252 "Ä°" is UTF-8 "İ"). A
+  Windows-1252 reading such as "Ê¤" (UTF-8 "ʤ") is no Swedish text, so the
+  UTF-8 reading stands.
 
 Known limit (documented for stewards): Windows-1252 text in which Ã, Â or â is
 followed by one of the characters Windows-1252 keeps at 0x80–0xBF (the
@@ -35,6 +41,10 @@ _TYPOGRAPHIC = "€‘’“”•–—…‰™"
 WESTERN_EXTRA = frozenset(_TYPOGRAPHIC)
 # Anything outside ASCII, Latin-1 (U+00A0–U+00FF) and the typographic marks above.
 NOT_WESTERN = re.compile("[^\x00-\x7f\u00a0-\u00ff" + re.escape(_TYPOGRAPHIC) + "]")
+_SWEDISH_EXTRA = "åäöÅÄÖéÉüÜ\u00a0°§½«»´"
+FOREIGN_WORD = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]{4,}")
+NOT_WESTERN_TEXT = re.compile(f"{NOT_WESTERN.pattern}|{FOREIGN_WORD.pattern}")
+NOT_SWEDISH = re.compile("[^\x00-\x7f" + re.escape(_SWEDISH_EXTRA + _TYPOGRAPHIC) + "]")
 # One valid UTF-8 multi-byte sequence (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF).
 UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
@@ -50,8 +60,8 @@ def first_not_western(text: str) -> str | None:
 
 
 def snippet(text: str, at: int | None = None) -> str:
-    """A short piece of a line for a message: around `at`, or its start."""
-    text = text.rstrip("\r\n")
+    """A short piece of the first line of `text` for a message: around `at`, or its start."""
+    text = text.split("\n", 1)[0].rstrip("\r")
     start = 0 if at is None else max(at - SNIPPET // 2, 0)
     return text[start: start + SNIPPET]
 

@@ -22,7 +22,7 @@ from ...validation import validate_table
 from ..type_evidence import contradictions, scan_columns
 from .paths import source_format
 from .problems import Problem
-from .table_schemas import line_of
+from .table_schemas import CODE_NAME, line_of, name_positions
 
 MAX_ERRORS_PER_FILE = 50
 
@@ -74,10 +74,12 @@ def steward_file_problems(root: Path, dataset_id: str, options: Mapping[str, Any
         columns = scan_columns(canonical)
     fields = [f.get("name") for f in schema.get("fields", [])]
     schema_text = (root / schema_rel).read_text(encoding="utf-8-sig") if (root / schema_rel).is_file() else ""
+    positions = name_positions(schema_text)
     problems = [
-        Problem(schema_rel, *line_of(schema_text, f'"name": "{name}"'), f"field {name!r} {what}",
+        Problem(schema_rel, *(positions.get(name) or line_of(schema_text, f'"name": "{name}"')), f"field {name!r} {what}",
                 f"the values in {rel} contradict the declared type", "type-contradicted")
         for name, what in contradictions(schema.get("fields", []), columns)
+        if not ("leading zeros" in what and CODE_NAME.search(str(name)))  # already reported as code-not-string
     ]
     for error in report.errors:
         line = (error.row + header_offset) if error.row else 0

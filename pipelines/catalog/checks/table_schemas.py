@@ -19,7 +19,21 @@ import frictionless
 from .placeholders import PLACEHOLDER
 from .problems import Problem
 
-_CODE_NAME = re.compile(r"(kod|code)$", re.I)
+CODE_NAME = re.compile(r"(kod|code)$", re.I)
+
+
+_NAME = re.compile(r'"name": "((?:[^"\\]|\\.)*)"')
+
+
+def name_positions(text: str) -> dict[str, tuple[int, int]]:
+    """(line, column) of each field's `"name": "<name>"` in a schema's text, found in one pass."""
+    positions: dict[str, tuple[int, int]] = {}
+    line, last = 1, 0
+    for match in _NAME.finditer(text):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        positions.setdefault(match.group(1), (line, match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1))
+    return positions
 
 
 def line_of(text: str, needle: str) -> tuple[int, int]:
@@ -90,11 +104,12 @@ def _todo_types(descriptor: dict, text: str, display: str) -> list[Problem]:
 
 def _project_rules(descriptor: dict, text: str, display: str) -> list[Problem]:
     problems = []
+    positions = name_positions(text)
     for field in descriptor["fields"]:
         if not isinstance(field, dict):
             continue
         name = field.get("name", "?")
-        line, col = line_of(text, f'"name": "{name}"')
+        line, col = positions.get(name) or line_of(text, f'"name": "{name}"')
         for key in ("title", "description"):
             value = field.get(key)
             if not isinstance(value, str) or not value.strip():
@@ -107,7 +122,7 @@ def _project_rules(descriptor: dict, text: str, display: str) -> list[Problem]:
             problems.append(Problem(display, line, col, f"field {name!r} has type 'any': no value is checked and "
                                     "every value is published as text",
                                     "choose the type the values have (\"string\" keeps any text exactly)", "field-any"))
-        if _CODE_NAME.search(str(name)) and field.get("type") in ("integer", "number"):
+        if CODE_NAME.search(str(name)) and field.get("type") in ("integer", "number"):
             problems.append(Problem(display, line, col, f"field {name!r} looks like a code but has type {field['type']!r}",
                                     "make it \"type\": \"string\" with a pattern (e.g. \"^\\\\d{4}$\") so leading zeros are kept",
                                     "code-not-string"))
