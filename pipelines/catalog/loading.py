@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks.building import build_catalog
+from .checks.control_characters import control_character_problems
 from .checks.paths import inside
 from .checks.placeholders import placeholder_problems
 from .checks.problems import CatalogError, Problem
@@ -50,6 +51,7 @@ def _read(path: Path) -> tuple[Catalog | None, list[Problem], Any, set[tuple]]:
         return None, problems, None, set()
     plain = to_plain(tree)
     problems = secret_problems(tree, display) + placeholder_problems(plain, tree, display)
+    problems += control_character_problems(plain, tree, display)
     structural, broken = structure_problems(plain, tree, display)
     problems += structural
     problems += reference_problems(plain, tree, display, broken)

@@ -58,7 +58,7 @@ def write_source(path: Path, rows: list[list[str]], encoding: str, delimiter: st
     path.write_bytes(buf.getvalue().encode(encoding))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(shaped_row, min_size=1, max_size=30), encoding=st.sampled_from(["utf-8", "cp1252", "utf-8-sig"]),
        delimiter=st.sampled_from([";", ",", "\t"]), line_end=st.sampled_from(["\n", "\r\n"]),
        mark=st.sampled_from([",", "."]))
@@ -69,6 +69,9 @@ def test_engines_agree_byte_for_byte(tmp_path_factory, rows, encoding, delimiter
     ref, fast = both_engines(src, tmp, SCHEMA, delimiter=delimiter)
     if not has_data(rows):  # a header without data rows: both refuse it, with the same words
         assert isinstance(ref, str) and ref == fast and "no data rows" in ref
+        return
+    if isinstance(ref, str):  # cp1252 text that reads as no Western language (e.g. "ÄÄÄÄ"): both refuse alike
+        assert encoding == "cp1252" and ref == fast and "not Swedish or Western text" in ref, ref
         return
     assert ref.engine == "csv" and fast.engine == "polars"  # simple values: the fast engine must not decline
     assert (tmp / "polars.csv").read_bytes() == (tmp / "csv.csv").read_bytes()
@@ -112,7 +115,7 @@ def test_reference_engine_quotes_a_carriage_return_inside_a_field(tmp_path):
     assert (tmp_path / "o.csv").read_bytes() == b'a,b\n"x\ry",1\n'
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(row, min_size=5, max_size=60), part_bytes=st.integers(min_value=16, max_value=400))
 def test_engines_agree_when_the_file_is_cut_into_many_parts(tmp_path_factory, monkeypatch, rows, part_bytes):
     # parts are cut only at newlines outside quotes; fields here contain quoted newlines and quotes
@@ -127,6 +130,9 @@ def test_engines_agree_when_the_file_is_cut_into_many_parts(tmp_path_factory, mo
     if not has_data(rows):
         assert isinstance(ref, str) and ref == fast and "no data rows" in ref
         assert sorted(p.name for p in tmp.iterdir()) == ["src.csv"]
+        return
+    if isinstance(ref, str):  # cp1252 text that reads as no Western language: both refuse alike
+        assert ref == fast and "not Swedish or Western text" in ref, ref
         return
     assert fast.engine == "polars" and fast.rows == ref.rows
     assert (tmp / "polars.csv").read_bytes() == (tmp / "csv.csv").read_bytes()

@@ -93,7 +93,16 @@ def csv_cases() -> dict[str, CsvCase]:
     }
 
 
-def catalog_cases() -> dict[str, bytes]:
+@dataclass(frozen=True)
+class CatalogCase:
+    data: bytes
+    loads: bool  # the verdict: the document loads as a catalog, or is refused
+    words: str = ""  # refused: words the first problem must hold
+
+
+def catalog_cases() -> dict[str, CatalogCase]:
+    """Each document with its one verdict. Run against a project that has the schema and data file the
+    valid base names (catalogs.write_project), so a refusal can only come from the document itself."""
     rng = random.Random(SEED + 1)
     valid = _yaml(base())
     huge = base()
@@ -101,24 +110,28 @@ def catalog_cases() -> dict[str, bytes]:
     ctrl = base()
     ctrl["datasets"][0]["title"] = "Bad\x00platser\x1b[31m"
     many = base()
-    many["datasets"] = [dict(many["datasets"][0], id=f"ds-{i % 700}") for i in range(1500)]
+    many["datasets"] = [base()["datasets"][0] for _ in range(300)]  # separate dicts: no YAML aliases
     laughs = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     laughs += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    refused = lambda data, words: CatalogCase(data, False, words)  # noqa: E731
     return {
-        "random-bytes": rng.randbytes(4096),
-        "random-printable": "".join(rng.choice("abc:-[]{}'\"&*!|>%@`#\n ") for _ in range(4000)).encode(),
-        "utf-16": valid.encode("utf-16"),
-        "cp1252": valid.replace("Öppna", "Öppna").encode("cp1252", "replace"),
-        "huge-field": _yaml(huge).encode(),
-        "control-characters": _yaml(ctrl).encode(),
-        "control-characters-raw": valid.replace("Badplatser", "Bad\x00plat\x1bser", 1).encode(),
-        "top-level-list": b"- a\n- b\n",
-        "scalar": b"just a string\n",
-        "deep-nesting": b"catalog: " + b"[" * 5000 + b"]" * 5000 + b"\n",
-        "duplicate-keys": (valid + "catalog: {}\n").encode(),
-        "duplicate-ids": _yaml(many).encode(),
-        "billion-laughs": ("\n".join(laughs) + "\ncatalog: *a9\n").encode(),
-        "tabs": valid.replace("  ", "\t", 3).encode(),
-        "truncated": valid[: len(valid) // 2].encode(),
-        "nul-bytes": valid.encode().replace(b"\n", b"\n\x00", 3),
+        "valid": CatalogCase(valid.encode(), True),
+        "random-bytes": refused(rng.randbytes(4096), "file is not UTF-8 text"),
+        "random-printable": refused("".join(rng.choice("abc:-[]{}'\"&*!|>%@`#\n ") for _ in range(4000)).encode(),
+                                    "YAML syntax error"),
+        "utf-16": refused(valid.encode("utf-16"), "file is not UTF-8 text"),
+        "cp1252": refused(valid.encode("cp1252", "replace"), "file is not UTF-8 text"),
+        "huge-field": CatalogCase(_yaml(huge).encode(), True),
+        "control-characters": refused(_yaml(ctrl).encode(), "control character U+0000"),
+        "control-characters-raw": refused(valid.replace("Badplatser", "Bad\x00plat\x1bser", 1).encode(),
+                                          "character U+0000 is not allowed in YAML"),
+        "top-level-list": refused(b"- a\n- b\n", "expected a mapping of keys, found a list"),
+        "scalar": refused(b"just a string\n", "expected a mapping of keys, found a text"),
+        "deep-nesting": refused(b"catalog: " + b"[" * 5000 + b"]" * 5000 + b"\n", "nests too deeply"),
+        "duplicate-keys": refused((valid + "catalog: {}\n").encode(), "duplicate key 'catalog'"),
+        "duplicate-ids": refused(_yaml(many).encode(), "duplicate dataset id 'badplatser-test'"),
+        "billion-laughs": refused(("\n".join(laughs) + "\ncatalog: *a9\n").encode(), "YAML aliases"),
+        "tabs": refused(valid.replace("  ", "\t", 3).encode(), "tab character in indentation"),
+        "truncated": refused(valid[: len(valid) // 2].encode(), "YAML syntax error"),
+        "nul-bytes": refused(valid.encode().replace(b"\n", b"\n\x00", 3), "character U+0000 is not allowed in YAML"),
     }

@@ -143,6 +143,15 @@ def test_postgresql_restarted_during_a_run(fault_stack, fault_proxy, unique_name
     pg_before = postmaster()
     first = proj.run()
     assert trigger.fired.is_set() and postmaster() != pg_before, "PostgreSQL was not restarted"
+    # The proxy's log: the restart ran while the run's second DataStore load was open — received from
+    # the pipeline, not yet answered — after the first load had been answered.
+    [during] = fault_proxy.fault_requests()
+    assert fault_proxy.events_of(during)[:2] == ["received", "fault"], fault_proxy.events_of(during)
+    assert len(fault_proxy.events_of(during)) == 3, fault_proxy.events_of(during)
+    loads_before = [n for n, path, event in fault_proxy.log
+                    if n < during and event.startswith("answered") and path.endswith("/kalmar_datastore_load")]
+    assert loads_before, "the fault struck before the run had loaded anything"
+    scenario.text("proxy log", fault_proxy.log)
     for out in first.values():
         scenario.text("outcome", out)
         assert out.status in ("published", "publish_error"), out
