@@ -78,7 +78,7 @@ def csv_cases() -> dict[str, CsvCase]:
         "random-text": CsvCase((HEADER + "\n" + weird).encode(), "source_error", "csv_syntax", "line 2"),
         "thousands-of-columns": CsvCase((",".join(f"kolumn{i}" for i in range(3000)) + "\n"
                                          + ",".join(str(i) for i in range(3000)) + "\n").encode(), "invalid",
-                                        "extra-label,incorrect-label,missing-label", "extra-label"),
+                                        "extra-label", "extra-label"),
         "duplicate-headers": CsvCase(b"kommunkod,kommun,kommun,antal\n0880,Kalmar,Kalmar,1\n", "source_error",
                                      "wrong_content", "names both column 2 and column 3 'kommun'"),
         "duplicate-key-header": CsvCase(b"kommunkod,kommunkod,kommun,antal\n0880,0881,Kalmar,1\n", "source_error",
@@ -127,7 +127,7 @@ def catalog_cases() -> dict[str, CatalogCase]:
                                           "character U+0000 is not allowed in YAML"),
         "top-level-list": refused(b"- a\n- b\n", "expected a mapping of keys, found a list"),
         "scalar": refused(b"just a string\n", "expected a mapping of keys, found a text"),
-        "deep-nesting": refused(b"catalog: " + b"[" * 5000 + b"]" * 5000 + b"\n", "nests too deeply"),
+        "deep-nesting": refused(b"catalog: " + b"[" * 1500 + b"]" * 1500 + b"\n", "nests too deeply"),
         "duplicate-keys": refused((valid + "catalog: {}\n").encode(), "duplicate key 'catalog'"),
         "duplicate-ids": refused(_yaml(many).encode(), "duplicate dataset id 'badplatser-test'"),
         "billion-laughs": refused(("\n".join(laughs) + "\ncatalog: *a9\n").encode(), "YAML aliases"),

@@ -33,7 +33,8 @@ def test_generated_catalog_documents(case, tmp_path, scenario):
     path = write_project(tmp_path, expected.data)  # the schema and data file exist: only the document can be wrong
     started = time.monotonic()
     catalog, problems = read_catalog(path)
-    assert time.monotonic() - started < 30, "the check must not hang on hostile YAML"
+    # a bound against hanging (billion laughs, deep nesting), not a speed target: a 3 MB title takes ~20 s on a busy machine
+    assert time.monotonic() - started < 90, "the check must not hang on hostile YAML"
     for problem in problems:
         scenario.text("problem", problem)
         assert LOCATED.match(problem.format()), problem.format()
