@@ -10,6 +10,12 @@ Needs the local portal (`make portal-up`); reads CKAN_URL/CKAN_API_TOKEN from
 the environment or from `portal/stack env`. Everything it creates in CKAN is
 purged at the end.
 
+Correctness is enforced (exit 1): the first run must publish every dataset, and
+every no-change run — Prefect's and both bare baselines — must report every
+dataset "unchanged", and the Prefect one must make no CKAN write call. Zero
+writes alone would also be what a night looks like where every dataset fails
+before publishing.
+
 Example: .venv/bin/python benchmarks/nightly.py --datasets 200
 """
 
@@ -38,6 +44,14 @@ def portal_env() -> dict[str, str]:
         key, _, value = line.partition("=")
         values[key.strip()] = value.strip().strip("'\"")
     return {"CKAN_URL": values["CKAN_URL"], "CKAN_API_TOKEN": values["CKAN_API_TOKEN"]}
+
+
+def require_all(outcomes, status: str, expected: int, run: str) -> None:
+    """Every one of `expected` datasets has `status`, or exit 1 naming the first that does not."""
+    others = [o for o in outcomes if o.status != status]
+    if len(outcomes) != expected or others:
+        shown = "; ".join(f"{o.dataset_id}: {o.status} ({o.message})" for o in others[:3])
+        raise SystemExit(f"FAIL: {run}: {len(outcomes) - len(others)} of {expected} datasets {status}. {shown}")
 
 
 def main() -> None:
@@ -76,6 +90,7 @@ def main() -> None:
     from pipelines.catalog import load_catalog
     from pipelines.ckan import Publisher, connect
     from pipelines.config import load_settings
+    from pipelines.outcome import Status
     from pipelines.run import nightly, process_dataset
 
     settings = load_settings()
@@ -94,12 +109,14 @@ def main() -> None:
             first = run_nightly()
             first_s = time.perf_counter() - t
             print(f"first run (Prefect):        {first_s:8.2f} s  {first.headline()}  writes={first.write_calls}", flush=True)
+            require_all(first.outcomes, Status.PUBLISHED, args.datasets, "the first run")
             requests_before = sum(server.count(f"/bench/{token}/{i}.csv") for i in range(args.datasets))
             t = time.perf_counter()
             second = run_nightly()
             second_s = time.perf_counter() - t
             gets = sum(server.count(f"/bench/{token}/{i}.csv") for i in range(args.datasets)) - requests_before
             print(f"no-change run (Prefect):    {second_s:8.2f} s  {second.headline()}  writes={second.write_calls}  source GETs={gets}", flush=True)
+            require_all(second.outcomes, Status.UNCHANGED, args.datasets, "the no-change run")
 
         def bare(parallel: int) -> tuple[float, int, int]:
             client = connect(settings)
@@ -114,8 +131,8 @@ def main() -> None:
                     outcomes = list(pool.map(run, catalog.datasets))
             publisher.withdraw_removed()
             seconds = time.perf_counter() - t
-            unchanged = sum(o.status == "unchanged" for o in outcomes)
-            return seconds, client.write_calls, unchanged
+            require_all(outcomes, Status.UNCHANGED, args.datasets, f"the bare baseline ({parallel} thread(s))")
+            return seconds, client.write_calls, len(outcomes)
 
         loop_s, loop_writes, loop_unchanged = bare(1)
         print(f"baseline bare loop:         {loop_s:8.2f} s  unchanged={loop_unchanged}  writes={loop_writes}", flush=True)
@@ -125,7 +142,7 @@ def main() -> None:
         print(f"ratio no-change Prefect run / bare loop:        {second_s / loop_s:5.2f}x (target <= 2x)")
         print(f"ratio no-change Prefect run / bare thread pool: {second_s / pool_s:5.2f}x")
         if second.write_calls != 0:
-            raise SystemExit("FAIL: the no-change run made CKAN write calls")
+            raise SystemExit(f"FAIL: the no-change run made {second.write_calls} CKAN write call(s)")
     finally:
         server.stop()
         purge(settings, catalog, project.organization)

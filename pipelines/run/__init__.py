@@ -2,10 +2,12 @@
 
 `process_dataset` runs one dataset as plain functions (collect → validate →
 decide → publish); the nightly flow runs the same decisions with Prefect tasks
-as its stages. Modules: `pipeline` (the stages and the decisions), `flows`
-(Prefect flows and tasks, nothing else), `summary` (the run report and its
-JSON file), `reporting/` (its renderings), `workdirs` (pruning old work
-folders) and `prefect_server` (a local Prefect server for the schedule).
+as its stages. Modules: `pipeline` (the stages and the decisions), `harvest`
+(one harvest source start to finish), `ordering` (members before unions),
+`flows` (Prefect flows and tasks, nothing else), `summary` (the run report
+and its JSON file), `reporting/` (its renderings), `run_log` (the run's log
+file), `workdirs` (pruning old work folders) and `prefect_server` (a local
+Prefect server for the schedule).
 
 The flows are loaded on first use (`from pipelines.run import nightly`):
 Prefect reads PREFECT_HOME once when it is imported, so the commands must be
@@ -17,9 +19,12 @@ from __future__ import annotations
 from typing import Any
 
 from .pipeline import Stages, collect_step, process_dataset, publish_step, run_dataset, validate_step
-from .prefect_server import LocalPrefectServer, PrefectServerError, free_port, is_healthy, use_project_prefect_home
+from .prefect_server import LocalPrefectServer, PrefectServerError, free_port, is_healthy, prefect_home, use_project_prefect_home
+from .ordering import processing_batches
 from .reporting.console import summary_table
+from .reporting.harvest import attention_lines, harvest_table
 from .reporting.markdown import summary_markdown
+from .run_log import finish_library_work, quiet_library_settings, run_log_path, stderr_to_log
 from .reporting.rows import summary_rows
 from .summary import RunSummary, latest_summary, read_summary, write_summary
 from .workdirs import prune_old_runs
@@ -28,6 +33,13 @@ _FROM_FLOWS = frozenset({"ProgressListener", "RunContext", "nightly", "open_run"
 
 __all__ = [
     "LocalPrefectServer",
+    "attention_lines",
+    "finish_library_work",
+    "harvest_table",
+    "processing_batches",
+    "quiet_library_settings",
+    "run_log_path",
+    "stderr_to_log",
     "PrefectServerError",
     "RunSummary",
     "Stages",
@@ -36,6 +48,7 @@ __all__ = [
     "is_healthy",
     "latest_summary",
     "process_dataset",
+    "prefect_home",
     "prune_old_runs",
     "publish_step",
     "read_summary",

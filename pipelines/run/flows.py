@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -43,8 +44,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pipelines.catalog import load_catalog
 from pipelines.ckan import CountingCKAN, Publisher, connect, describe_error
 from pipelines.config import Settings, load_settings
-from pipelines.model import Catalog, Dataset
-from pipelines.outcome import DatasetOutcome, Status
+from pipelines.model import Catalog, Dataset, HarvestSource
+from pipelines.outcome import DatasetOutcome, HarvestOutcome, Status
+from pipelines.redaction import Redactor, redact_logs
+from pipelines.run.harvest import harvest_source
+from pipelines.run.ordering import processing_batches
 from pipelines.run.pipeline import (
     OrganizationSync,
     Stage,
@@ -60,7 +64,7 @@ from pipelines.run.reporting.markdown import summary_markdown
 from pipelines.run.reporting.rows import summary_rows
 from pipelines.run.summary import RunSummary, write_summary
 from pipelines.run.workdirs import prune_old_runs
-from pipelines.sources import Collected, HttpSettings, SourceValidators
+from pipelines.sources import Collected, HttpSettings, SourceValidators, is_remote
 from pipelines.validation import ValidationReport
 
 DEFAULT_COLLECT_RETRIES = HttpSettings.max_attempts - 1
@@ -164,6 +168,14 @@ def dataset_task(dataset: Dataset, run: RunContext, http: HttpSettings) -> Datas
     return run_dataset(dataset, run.settings, run.publisher, run.settings.work_dir / run.run_id / dataset.id, stages, http)
 
 
+@task(name="harvest", cache_policy=NO_CACHE, task_run_name="harvest-{harvest.id}")
+def harvest_task(harvest: HarvestSource, run: RunContext, http: HttpSettings) -> HarvestOutcome:
+    """One harvest source: its catalog read, every record mirrored, gone records withdrawn (`run.harvest`)."""
+    workdir = run.settings.work_dir / run.run_id / f"harvest-{harvest.id}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    return harvest_source(harvest, run.settings, run.catalog, run.client, run.publisher, workdir, http)
+
+
 # ---- running many datasets ---------------------------------------------------
 
 
@@ -210,10 +222,14 @@ def run_datasets(
 
 
 def _finish(
-    run: RunContext, outcomes: list[DatasetOutcome], started: datetime, t0: float, run_errors: list[str]
+    run: RunContext, outcomes: list[DatasetOutcome], started: datetime, t0: float, run_errors: list[str],
+    harvests: list[HarvestOutcome] = (), remote_sources: int = 0,
 ) -> RunSummary | State:
     """Write the JSON report and the artifacts; Failed (after everything ran) when anything failed."""
     logger = get_run_logger()
+    redact = Redactor(run.settings.secret_values())
+    outcomes = [replace(o, message=redact(o.message)) for o in outcomes]
+    run_errors = [redact(e) for e in run_errors]
     summary = RunSummary.build(
         outcomes,
         run_id=run.run_id,
@@ -224,6 +240,8 @@ def _finish(
         portal_url=run.settings.ckan_url,
         write_calls=run.client.write_calls,
         run_errors=tuple(run_errors),
+        harvests=tuple(harvests),
+        remote_sources=remote_sources,
     )
     path = write_summary(summary, run.settings.reports_dir)
     create_markdown_artifact(summary_markdown(summary), key="nightly-report", description=summary.headline())
@@ -243,29 +261,38 @@ def _run(
 ) -> RunSummary | State:
     started, t0 = datetime.now(timezone.utc), time.monotonic()
     settings = load_settings()
+    # Prefect stores its run loggers' records (task tracebacks included) on its server: redact them first
+    redact_logs(Redactor(settings.secret_values()), "prefect.flow_runs", "prefect.task_runs")
     run = open_run(settings, run_id=str(flow_run.get_id() or f"local-{int(time.time())}"))
     chosen = list(run.catalog.datasets)
+    harvests = list(run.catalog.harvest)
     if datasets:
-        unknown = sorted(set(datasets) - {d.id for d in chosen})
+        unknown = sorted(set(datasets) - {d.id for d in chosen} - {h.id for h in harvests})
         if unknown:
             raise ValueError(f"not in catalog.yaml: {', '.join(unknown)}")
         chosen = [d for d in chosen if d.id in set(datasets)]
+        harvests = [h for h in harvests if h.id in set(datasets)]
     if progress is not None:
         progress.started(len(chosen))
     run_errors: list[str] = []
     organizations = sync_organizations_task(run.publisher)
     if organizations.problem:
         run_errors.append(f"organizations: {organizations.problem}")
-    outcomes = run_datasets(
-        run, chosen, collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds, progress=progress
-    )
+    http = http_settings(settings, retries=collect_retries, retry_delay=retry_delay_seconds)
+    harvested = [harvest_task(harvest, run, http) for harvest in harvests]
+    outcomes: list[DatasetOutcome] = []
+    for batch in processing_batches(chosen):  # a union after the members it reads
+        outcomes += run_datasets(
+            run, batch, collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds, progress=progress
+        )
+    remote = sum(1 for d in chosen if is_remote(d.source.type) and not d.withdrawn) + len(harvests)
     if withdraw_removed:
         try:
             outcomes += withdraw_removed_task(run.publisher)
         except Exception as exc:
             run_errors.append(f"withdrawing removed datasets: {describe_error(exc)}")
     prune_old_runs(run.settings.work_dir, run.settings.keep_runs, current=run.run_id)
-    return _finish(run, outcomes, started, t0, run_errors)
+    return _finish(run, outcomes, started, t0, run_errors, harvested, remote)
 
 
 # ---- flows -------------------------------------------------------------------

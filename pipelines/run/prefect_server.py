@@ -73,10 +73,12 @@ class LocalPrefectServer:
             os.environ["PREFECT_API_URL"] = server.api_url
     """
 
-    def __init__(self, home: Path, *, port: int = DEFAULT_PORT, ui: bool = True, startup_timeout: float = 90.0):
+    def __init__(self, home: Path, *, port: int = DEFAULT_PORT, ui: bool = True, services: bool = True,
+                 startup_timeout: float = 90.0):
         self.home = Path(home)
         self.port = port
         self.ui = ui
+        self.services = services  # False: the API alone (`--no-services`), all a single run needs
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -110,13 +112,22 @@ class LocalPrefectServer:
         return env
 
     def start(self) -> "LocalPrefectServer":
+        return self.launch().wait_until_healthy()
+
+    def launch(self) -> "LocalPrefectServer":
+        """Start the server process and return at once (`wait_until_healthy` waits for its API).
+
+        Why apart: starting the server takes as long as importing Prefect does;
+        a caller that launches it first can import while it starts.
+        """
         if is_healthy(self.api_url, timeout=0.5):
             raise PrefectServerError(f"port {self.port} already serves a Prefect API; stop it or pick another port")
         self.home.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
+        command = [sys.executable, "-m", "prefect", "server", "start", "--host", LOOPBACK, "--port", str(self.port)]
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "prefect", "server", "start", "--host", LOOPBACK, "--port", str(self.port)],
+                command + ([] if self.services else ["--no-services"]),
                 env=self.server_env(),
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -125,6 +136,11 @@ class LocalPrefectServer:
             )
         finally:
             log.close()
+        return self
+
+    def wait_until_healthy(self) -> "LocalPrefectServer":
+        if self.process is None:
+            raise PrefectServerError("the Prefect server was not launched")
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
