@@ -26,6 +26,7 @@ class SourceErrorKind(StrEnum):
     TOO_LARGE = "too_large"
     WRONG_CONTENT = "wrong_content"  # e.g. an HTML page where data was expected
     DECODE_ERROR = "decode_error"  # bytes that are not text in a supported encoding, broken XLSX/JSON
+    CSV_SYNTAX = "csv_syntax"  # quoting or line ends that would change the values (an unclosed quote, a stray CR)
     FORBIDDEN_HOST = "forbidden_host"  # private/loopback/link-local address, or not http(s)
     NOT_FOUND = "not_found"  # a steward file that does not exist
     DISK = "disk"  # the work directory could not be written (e.g. full disk)

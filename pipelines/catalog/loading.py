@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks.building import build_catalog
+from .checks.control_characters import control_character_problems
 from .checks.paths import inside
 from .checks.placeholders import placeholder_problems
 from .checks.problems import CatalogError, Problem
@@ -51,6 +52,7 @@ def _read(path: Path) -> tuple[Catalog | None, list[Problem], Any, set[tuple]]:
         return None, problems, None, set()
     plain = to_plain(tree)
     problems = secret_problems(tree, display) + placeholder_problems(plain, tree, display)
+    problems += control_character_problems(plain, tree, display)
     structural, broken = structure_problems(plain, tree, display)
     problems += structural
     problems += reference_problems(plain, tree, display, broken)
@@ -91,7 +93,7 @@ def load_schema(root: Path, dataset: Dataset | str) -> dict[str, Any]:
     if not inside(path, Path(root) / "schemas"):
         raise CatalogError([Problem(rel, 0, 0, "schema path points outside schemas/", "keep Table Schemas in schemas/", "path-escape")])
     descriptor, problems = read_table_schema(path, rel)
-    hard = [p for p in problems if p.code in {"missing-schema", "schema-encoding", "schema-json", "not-table-schema"}]
+    hard = [p for p in problems if p.code in {"missing-schema", "schema-encoding", "schema-json", "not-table-schema", "type-todo"}]
     if descriptor is None or hard:
         raise CatalogError(problems)
     return descriptor

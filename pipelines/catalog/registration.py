@@ -6,8 +6,11 @@ so every comment and the order of everything already there stay as they were.
 
 A remote source is sampled through the sources' guarded `fetch` (host checks
 on every redirect hop, size limit, HTML refused), the same path the nightly
-run takes; the sample is normalized exactly as the run would, so the drafted
-types describe what validation will see.
+run takes; the sample is normalized exactly as the run would (a file that
+would be refused at run is refused here, with the same located message), so
+the drafted types describe what validation will see. Drafted number columns
+are proven once more after the fact: the sample is normalized with the draft,
+and every converted value must equal its source value (`conversion_check`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from ..normalize import normalize_csv, normalize_xlsx
 from ..sources import HttpSettings, fetch
 from .checks.paths import FORMATS_BY_SUFFIX, inside
 from .checks.yaml_tree import round_trip_yaml
+from .conversion_check import converted_differently
 from .drafting import draft_entry, infer_schema
 from .loading import read_catalog
 
@@ -90,6 +94,8 @@ def register_dataset(
     schema = draft_schema(name, fmt, sheet, file=file, url=url, http=http or HttpSettings())
     if file:
         source: dict[str, Any] = {"type": "file", "path": name}
+        if FORMATS_BY_SUFFIX.get(Path(name).suffix.lower()) != fmt:
+            source["format"] = fmt  # e.g. a .tsv or .txt export: the run cannot tell its format from the name
         if fmt == "xlsx" and sheet:
             source["sheet"] = sheet
     else:
@@ -125,15 +131,24 @@ def draft_schema(name: str, fmt: str, sheet: str | None, *, file: Path | None, u
             shutil.copyfile(file, sample)
         else:
             _download_sample(url, sample, fmt, http)
-        canonical = Path(tmp) / "canonical.csv"
+        canonical, converted = Path(tmp) / "canonical.csv", Path(tmp) / "converted.csv"
         try:
-            if fmt == "csv":
-                normalize_csv(sample, canonical, {}, source=name)
-            else:
-                normalize_xlsx(sample, canonical, {}, sheet=sheet, source=name)
+            _normalize(sample, canonical, {}, fmt, sheet, name)
+            schema = infer_schema(canonical)
+            _normalize(sample, converted, schema, fmt, sheet, name)
         except SourceError as exc:
             raise RegistrationError(f"cannot read {name}: {exc}") from None
-        return infer_schema(canonical)
+        problem = converted_differently(canonical, converted, schema)
+        if problem:
+            raise RegistrationError(f"cannot draft {name}: {problem}")
+        return schema
+
+
+def _normalize(sample: Path, dest: Path, schema: dict[str, Any], fmt: str, sheet: str | None, name: str) -> None:
+    if fmt == "csv":
+        normalize_csv(sample, dest, schema, source=name, allow_empty=True)
+    else:
+        normalize_xlsx(sample, dest, schema, sheet=sheet, source=name, allow_empty=True)
 
 
 def _download_sample(url: str, dest: Path, fmt: str, http: HttpSettings) -> None:

@@ -11,14 +11,19 @@ unnamed header column, an undecodable byte) raises a `SourceError` that says
 where and what to do. Files stream row by row (bounded memory) and appear
 under their name only when complete.
 
-Modules: `encoding` (strict whole-file decoding), `values` (per-type
-conversions), `writer` (the canonical writer, rows → CSV), `csv_files` (CSV
-with the `csv` and `polars` engines; `polars_csv` is the latter), `xlsx`
-(Excel sheets), `records` (JSON records).
+Modules: `encoding` (the proof of a file's encoding, with `wide_text` for
+UTF-16/32 and `text_evidence` for mixed and implausible text), `strict_csv`
+(quoting and line ends that would change values), `values` (per-type
+conversions), `decimal_marks` (one decimal mark per number column), `writer`
+(the canonical writer, rows → CSV), `csv_files` (CSV with the `csv` and
+`polars` engines; `polars_csv` is the latter), `xlsx` (Excel sheets, with
+`xml_parts` refusing DTDs), `records` (JSON records), `json_text` (JSON
+documents parsed with located errors).
 """
 
 from .csv_files import DELIMITERS, detect_delimiter, normalize_csv
 from .encoding import Detected, EncodingError, detect_encoding
+from .json_text import parse_json
 from .records import normalize_records
 from .values import decimal_point, field_converters, integer_digits, iso_date
 from .writer import NormalizeEngine, NormalizeResult, cell_text, normalize_rows
@@ -43,4 +48,5 @@ __all__ = [
     "normalize_records",
     "normalize_rows",
     "normalize_xlsx",
+    "parse_json",
 ]

@@ -1,8 +1,9 @@
 """CSV files of any supported encoding and separator → the canonical CSV.
 
-The encoding is decided by strict decoding of the whole file (`encoding`), the
+The encoding is decided by proof over the whole file (`encoding`), the
 separator by how consistently it splits the first lines (`detect_delimiter`);
-a declared `encoding` or `delimiter` is checked, never ignored.
+a declared `encoding` or `delimiter` is checked, never ignored. Quoting and
+line ends are checked strictly (`strict_csv`) before any cell is read.
 
 Two engines, one name each (`NormalizeEngine`): large well-formed files go
 through `polars` (native, parallel, streaming: `polars_csv`); everything else,
@@ -21,6 +22,7 @@ from typing import Any, Mapping
 
 from ..errors import SourceError, SourceErrorKind
 from .encoding import EncodingError, detect_encoding, label
+from .strict_csv import StrictCsv
 from .values import KINDS, SIMPLE, field_converters
 from .writer import CanonicalWriter, NeedsExactLines, NormalizeEngine, NormalizeResult
 
@@ -29,12 +31,12 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 DELIMITERS = (";", ",", "\t")
 _SAMPLE_CHARS = 64 * 1024
 FAST_ENGINE_MIN_BYTES = 8 * 1024 * 1024  # below this, starting polars costs more than it saves
+FAST_ENGINE_ENCODINGS = ("utf-8", "cp1252")  # ASCII-compatible: its byte-level line-end checks hold
 
 
-def _open_text(src: Path, encoding: str, bom: bool) -> io.TextIOWrapper:
+def _open_text(src: Path, encoding: str, offset: int) -> io.TextIOWrapper:
     raw = open(src, "rb", buffering=1 << 20)
-    if bom:
-        raw.seek(3)
+    raw.seek(offset)
     return io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
 
 
@@ -72,12 +74,14 @@ def normalize_csv(
     delimiter: str | None = None,
     source: str | None = None,
     engine: NormalizeEngine | str = NormalizeEngine.AUTO,
+    allow_empty: bool = False,
 ) -> NormalizeResult:
     """Normalize a CSV file of any supported encoding and separator to the canonical form.
 
     `engine`: `auto` (polars for files ≥ FAST_ENGINE_MIN_BYTES), `polars` (try it
     whatever the size; the csv engine takes what it declines) or `csv` (the
-    reference engine only).
+    reference engine only). `allow_empty`: a header without data rows is written
+    (for drafting a schema), not refused.
     """
     name = source or src.name
     try:
@@ -85,7 +89,7 @@ def normalize_csv(
     except EncodingError as exc:
         raise SourceError(SourceErrorKind.DECODE_ERROR, f"{name}: {exc}".replace(f"{src.name}: ", "", 1)) from None
     if delimiter is None:
-        with _open_text(src, detected.encoding, detected.bom) as fh:
+        with _open_text(src, detected.encoding, detected.offset) as fh:
             delimiter = detect_delimiter(fh.read(_SAMPLE_CHARS))
     elif delimiter not in DELIMITERS:
         raise SourceError(SourceErrorKind.CONFIG, f"{name}: delimiter {delimiter!r} is not one of ';', ',' or tab")
@@ -93,9 +97,9 @@ def normalize_csv(
         engine = NormalizeEngine(engine)
     except ValueError:
         raise ValueError(f"engine must be one of {', '.join(NormalizeEngine)}, not {engine!r}") from None
-    if engine == NormalizeEngine.POLARS or (
+    if detected.encoding in FAST_ENGINE_ENCODINGS and (engine == NormalizeEngine.POLARS or (
         engine == NormalizeEngine.AUTO and src.stat().st_size >= FAST_ENGINE_MIN_BYTES
-    ):
+    )):
         from .polars_csv import normalize_csv_fast
 
         rows = normalize_csv_fast(src, dest, field_converters(schema), KINDS, SIMPLE, detected=detected, delimiter=delimiter)
@@ -105,8 +109,9 @@ def normalize_csv(
             )
 
     def run(exact: bool) -> int:
-        with _open_text(src, detected.encoding, detected.bom) as fh, CanonicalWriter(dest, schema, source=name) as out:
-            reader = csv.reader(fh, delimiter=delimiter, strict=False)
+        with _open_text(src, detected.encoding, detected.offset) as fh, \
+                CanonicalWriter(dest, schema, source=name, allow_empty=allow_empty) as out:
+            reader = csv.reader(StrictCsv(delimiter, name).lines(fh), delimiter=delimiter, strict=True)
             try:
                 header = next(reader, None)
                 if header is None:

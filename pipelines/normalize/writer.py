@@ -6,6 +6,12 @@ schema's `number` fields, ISO 8601 dates in its `date` fields, header names
 trimmed, every row exactly as wide as the header.
 
 Structural rules (the same in both CSV engines):
+- every column has a name, and no two columns the same name (a duplicate would
+  hide one column's values behind the other's);
+- a table with a header and no data rows is refused (an export that lost its
+  rows must not replace the published ones), unless the caller drafts a
+  schema from it (`allow_empty`);
+- a number column uses one decimal mark throughout (`decimal_marks`);
 - rows whose cells are all empty are dropped (they hold no data; exports and
   Excel pad with them);
 - a row shorter than the header is padded with empty cells (exporters omit
@@ -22,6 +28,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,7 +38,8 @@ from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import SourceError, SourceErrorKind
 from ..files import atomic_write, part_path
-from .values import BATCH_CONVERTERS, field_converters
+from .decimal_marks import DecimalMarks, MixedMarksInBatch
+from .values import BATCH_CONVERTERS, decimal_point, field_converters
 
 
 class NormalizeEngine(StrEnum):
@@ -71,10 +79,12 @@ class CanonicalWriter:
     checks and per-field conversion are done once, the same way for every source.
     """
 
-    def __init__(self, dest: Path, schema: Mapping[str, Any], *, source: str):
+    def __init__(self, dest: Path, schema: Mapping[str, Any], *, source: str, allow_empty: bool = False):
         self.dest = dest
         self.source = source  # what to call the input in error messages
         self.converters = field_converters(schema)
+        self.allow_empty = allow_empty
+        self.marks = DecimalMarks(source)
         self.rows = 0
         self._width = 0
         self._plan: list[tuple[int, Callable[[str], str]]] = []
@@ -93,6 +103,15 @@ class CanonicalWriter:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         assert self._file is not None
+        if exc_type is None and self.rows == 0 and not self.allow_empty:
+            exc = SourceError(
+                SourceErrorKind.WRONG_CONTENT,
+                f"{self.source}: the table has a header but no data rows; an empty export is not published "
+                "(the last good version stays online): check the export, or the sheet and header_row",
+            )
+            exc_type, tb = SourceError, None
+            self._file.__exit__(exc_type, exc, tb)  # discards the partial file
+            raise exc
         try:
             self._file.__exit__(exc_type, exc, tb)
         except OSError as err:
@@ -108,16 +127,27 @@ class CanonicalWriter:
                 f"{self.source}: the header row (line {line}) is empty; "
                 "set `header_row` to the row that holds the column names",
             )
+        seen: dict[str, int] = {}
         for i, n in enumerate(names):
             if not n:
+                after = f"between {names[i - 1]!r} and the next named column" if i else "the first column"
                 raise SourceError(
                     SourceErrorKind.WRONG_CONTENT,
                     f"{self.source}: header row (line {line}) has no name in column {i + 1} "
-                    f"(between {names[i - 1]!r} and the next named column); name the column, "
-                    "or set `header_row` if the sheet starts with a title row",
+                    f"({after}); name the column, or set `header_row` if the sheet starts with a title row",
                 )
+            if n in seen:
+                raise SourceError(
+                    SourceErrorKind.WRONG_CONTENT,
+                    f"{self.source}: header row (line {line}) names both column {seen[n] + 1} and column {i + 1} "
+                    f"{n!r}; give every column its own name (one would hide the other's values)",
+                )
+            seen[n] = i
         self._width = len(names)
         self._plan = [(i, self.converters[n]) for i, n in enumerate(names) if n in self.converters]
+        for i, fn in self._plan:
+            if fn is decimal_point:
+                self.marks.watch(i, names[i])
         self._writer.writerow(names)
 
     def rows_from(self, rows: Iterable[list[str]], line: Callable[[], int]) -> None:
@@ -127,6 +157,7 @@ class CanonicalWriter:
         this runs once per row of files with tens of millions of rows.
         """
         width = self._width
+        marked = list(self.marks.columns)
         batch: list[list[str]] = []
         try:
             for cells in rows:
@@ -138,10 +169,16 @@ class CanonicalWriter:
                     continue  # blank rows hold no data: dropped (Excel/export padding)
                 if n < width:
                     cells.extend([""] * (width - n))  # exporters omit trailing empty cells
+                if marked:
+                    at = line()
+                    for i in marked:
+                        self.marks.value(i, cells[i], at)
                 batch.append(cells)
                 if len(batch) >= BATCH_ROWS:
                     self._flush(batch)
                     batch = []
+        except MixedMarksInBatch:
+            raise NeedsExactLines() from None
         finally:
             if batch:
                 self._flush(batch)
@@ -165,6 +202,11 @@ class CanonicalWriter:
                 and "" not in map(str.strip, map("".join, batch))
             ):
                 cols = list(zip(*batch))
+                try:
+                    for i in self.marks.columns:
+                        self.marks.batch(i, cols[i])
+                except MixedMarksInBatch:
+                    raise NeedsExactLines() from None
                 for i, convert in plan:
                     cols[i] = convert(cols[i])
                 self._write(list(zip(*cols)))
@@ -222,6 +264,8 @@ def cell_text(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"the number {value!r} has no exact value (a number too large for the format?)")
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return repr(value)
@@ -236,6 +280,14 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def _row_texts(cells: Sequence[Any], source: str, line: int) -> list[str]:
+    try:
+        return [cell_text(v) for v in cells]
+    except (ValueError, RecursionError) as exc:  # inf/NaN, a value nested too deep to write
+        what = "a value is nested too deep to write" if isinstance(exc, RecursionError) else str(exc)
+        raise SourceError(SourceErrorKind.WRONG_CONTENT, f"{source}: row {line}: {what}; correct it in the source") from None
+
+
 def normalize_rows(
     rows: Iterable[Sequence[Any]],
     dest: Path,
@@ -243,21 +295,22 @@ def normalize_rows(
     *,
     source: str,
     first_line: int = 1,
+    allow_empty: bool = False,
 ) -> NormalizeResult:
     """Normalize an iterable whose first item is the header (Excel sheets, decoded tables)."""
     it: Iterator[Sequence[Any]] = iter(rows)
-    with CanonicalWriter(dest, schema, source=source) as out:
+    with CanonicalWriter(dest, schema, source=source, allow_empty=allow_empty) as out:
         header = next(it, None)
         if header is None:
             raise SourceError(SourceErrorKind.WRONG_CONTENT, f"{source}: no rows at or below line {first_line}")
-        out.header([cell_text(v) for v in header], line=first_line)
+        out.header(_row_texts(header, source, first_line), line=first_line)
         line = first_line
 
         def texts() -> Iterator[list[str]]:
             nonlocal line
             for cells in it:
                 line += 1
-                yield [cell_text(v) for v in cells]
+                yield _row_texts(cells, source, line)
 
         out.rows_from(texts(), lambda: line)
     return NormalizeResult(dest, out.rows)

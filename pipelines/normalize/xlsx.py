@@ -11,9 +11,11 @@ import zipfile
 import zlib
 from pathlib import Path
 from typing import Any, Iterator
+from xml.etree.ElementTree import ParseError
 
 from ..errors import SourceError, SourceErrorKind
 from .writer import NormalizeResult, normalize_rows
+from .xml_parts import check_no_dtd
 
 # An XLSX file is a zip: a few hundred kB can unpack to gigabytes (a "zip bomb"). The download size
 # limit cannot see that, so the declared unpacked size is checked before anything is unpacked.
@@ -40,9 +42,10 @@ def _open_sheet(path: Path, sheet: str | int | None, source: str):
     import openpyxl  # imported here: only Excel sources pay for it
 
     check_unpacked_size(path, source)
+    check_no_dtd(path, source)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError, zlib.error, EOFError) as exc:
         raise SourceError(
             SourceErrorKind.DECODE_ERROR, f"{source}: not a readable XLSX workbook ({type(exc).__name__}); save it as .xlsx again"
         ) from None
@@ -68,11 +71,18 @@ def iter_sheet_rows(path: Path, *, sheet: str | int | None = None, header_row: i
     if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
         raise SourceError(SourceErrorKind.CONFIG, f"{source}: header_row must be a whole number ≥ 1, not {header_row!r}")
     wb, ws = _open_sheet(path, sheet, source)
+    row = header_row - 1
     try:
         ws.reset_dimensions()  # ignore the stored "used range": it is often wrong
-        yield from ws.iter_rows(min_row=header_row, values_only=True)
-    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:  # a member that lies about its size or is corrupt
+        for row, cells in enumerate(ws.iter_rows(min_row=header_row, values_only=True), start=header_row):
+            yield cells
+    except (zipfile.BadZipFile, EOFError, zlib.error, ParseError) as exc:  # a member that lies about its size or is corrupt
         raise SourceError(SourceErrorKind.DECODE_ERROR, f"{source}: the workbook is damaged ({exc}); save it as .xlsx again") from None
+    except ValueError as exc:  # a cell openpyxl cannot convert, e.g. a number with thousands of digits
+        raise SourceError(
+            SourceErrorKind.DECODE_ERROR,
+            f"{source}: row {row + 1}: a cell cannot be read ({str(exc).split(':')[0][:120]}); correct the cell in the workbook",
+        ) from None
     finally:
         wb.close()
 
@@ -85,9 +95,10 @@ def normalize_xlsx(
     sheet: str | int | None = None,
     header_row: int = 1,
     source: str | None = None,
+    allow_empty: bool = False,
 ) -> NormalizeResult:
     """Normalize one sheet to the canonical CSV; rows above `header_row` (titles) are skipped."""
     source = source or src.name
     rows = iter_sheet_rows(src, sheet=sheet, header_row=header_row, source=source)
     label = f"{source} (sheet {sheet!r})" if sheet is not None else source
-    return normalize_rows(rows, dest, schema, source=label, first_line=header_row)
+    return normalize_rows(rows, dest, schema, source=label, first_line=header_row, allow_empty=allow_empty)

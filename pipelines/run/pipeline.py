@@ -26,6 +26,7 @@ from ..model import Dataset
 from ..outcome import DatasetOutcome, Status
 from ..sources import Collected, CollectContext, HttpSettings, SourceValidators, collect
 from ..validation import ValidationReport, render_markdown, validate_table
+from .workdirs import fresh_workdir
 
 
 class Stage(StrEnum):
@@ -103,11 +104,11 @@ def collect_step(
     limits (default: `http_settings(settings)`). Nothing here retries: the
     HTTP layer has already retried each request.
     """
+    fresh_workdir(workdir)  # nothing from an earlier attempt may pass for this one's result
     try:
         schema = load_schema(settings.project_root, dataset)
     except Exception as exc:  # a broken schema is a catalog problem, reported like a source error
         raise SourceError(SourceErrorKind.CONFIG, f"cannot read the Table Schema {dataset.schema}: {exc}") from None
-    workdir.mkdir(parents=True, exist_ok=True)
     return collect(dataset, workdir, collect_context(settings, schema, previous, http)), schema
 
 

@@ -1,10 +1,15 @@
-"""Keep the work directory from growing night after night.
+"""Work folders: fresh for every collection, and not kept forever.
 
 Each nightly run writes its canonical files under `<state>/work/<run id>/`.
 They matter for a while (a steward looks at what failed last night), then
 they are only disk: CKAN holds the published files, and the run reports in
 `<state>/reports/` keep what happened. So the most recent runs are kept and
 older run folders are removed.
+
+A dataset's folder is emptied before each collection (`fresh_workdir`): the
+`validate` and `publish` commands reuse theirs, and a failed attempt must not
+leave the previous attempt's valid CSV and report behind as if they were the
+result of this one.
 """
 
 from __future__ import annotations
@@ -14,6 +19,18 @@ from pathlib import Path
 
 # Folders under work/ that belong to commands, not to nightly runs.
 COMMAND_FOLDERS = frozenset({"manual", "publish", "validate"})
+
+
+def fresh_workdir(workdir: Path) -> Path:
+    """An empty `workdir` (created, or emptied of a previous attempt's files)."""
+    if workdir.is_dir():
+        for entry in workdir.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    workdir.mkdir(parents=True, exist_ok=True)
+    return workdir
 
 
 def prune_old_runs(work_dir: Path, keep: int, current: str) -> list[str]:

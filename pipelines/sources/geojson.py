@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 from ..errors import SourceError, SourceErrorKind
 from ..files import atomic_write
+from ..normalize import parse_json
 
 WGS84 = "EPSG:4326"
 _EPSG = re.compile(r"EPSG:{1,2}(?:[\d.]*:)?(\d+)$", re.IGNORECASE)
@@ -30,10 +31,7 @@ def load_json(path: Path, source: str) -> Any:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(SourceErrorKind.DECODE_ERROR, f"{source}: JSON is not UTF-8 (byte offset {exc.start})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceError(SourceErrorKind.DECODE_ERROR, f"{source}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    return parse_json(text, source)
 
 
 def crs_code(name: str) -> str:

@@ -128,6 +128,8 @@ CASES = [
          CAT, 52, 12, "bad-date", ("end is before start",)),
     Case("register placeholder left", (replace(CAT, "    title: Folkmängd\n", "    title: TODO Swedish title\n"),),
          CAT, 39, 12, "placeholder", ("datasets[1] (befolkning).title", "still to fill in")),
+    Case("control character written as a YAML escape", (replace(CAT, "    title: Folkmängd\n", '    title: "Folk\\emängd"\n'),),
+         CAT, 39, 12, "control-character", ("datasets[1] (befolkning).title", "control character U+001B at position 5")),
     Case("dataset folder without entry", (mkdir("datasets/badplatser"),),
          "datasets/badplatser", 0, 0, "orphan-folder", ("no entry in catalog.yaml",)),
     Case("schema field without description", (replace(SCHEMA, '"title": "Kommunnamn",\n      "description": "Kommunens namn."', '"title": "Kommunnamn"'),),

@@ -4,7 +4,16 @@ Why here and not in each test: the summary's figures must be honest. A
 scenario counts as *survived* only when its test passed and the consistency
 check (tests/reliability/consistency.py) found nothing wrong with any dataset
 it touched; *lost or inconsistent* is what that check finds, not what a test
-claims. The line is printed at the end of every session that ran the suite.
+claims. The check compares CKAN's served file and DataStore rows with an
+independent oracle (the scenario's own values), value by value.
+
+Each scenario leaves one record (`ScenarioResult`) with named counts —
+`datasets` (dataset states checked), `values` (values compared with the
+oracle), and whatever else a scenario counts with `scenario.count(name, n)` —
+so new kinds of scenario add figures without changing the format. The session
+ends with one line per scenario and the summary line with the totals; the
+records are also written as JSON lines to the file RELIABILITY_RECORDS names,
+if set.
 
 Also collected here for the final secrets scan (test_zz_secrets_scan.py):
 every token the suite uses, every log record emitted while it runs, every
@@ -14,14 +23,17 @@ directory (state dirs with run and validation reports) they wrote.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from .consistency import Expectation, check_dataset, sha256_text
+from .consistency import Expectation, check_dataset, oracle_values, sha256_text
 
 
 
@@ -30,8 +42,15 @@ from .consistency import Expectation, check_dataset, sha256_text
 class ScenarioResult:
     name: str
     survived: bool
-    datasets: int
     inconsistent: list[str]
+    counts: dict[str, int] = field(default_factory=dict)  # "datasets", "values", and any a scenario adds
+
+    @property
+    def datasets(self) -> int:
+        return self.counts.get("datasets", 0)
+
+    def to_dict(self) -> dict:
+        return {"scenario": self.name, "survived": self.survived, "inconsistent": self.inconsistent, **self.counts}
 
 
 @dataclass
@@ -110,27 +129,44 @@ def pytest_runtest_makereport(item, call):
 
 
 class Scenario:
-    """Handed to a test: say which datasets must end consistent, and hand in texts/dirs to scan."""
+    """Handed to a test: say which datasets must end consistent, check CKAN mid-fault, hand in texts/dirs to scan."""
 
     def __init__(self, name: str):
         self.name = name
         self.portal_url: str | None = None
         self.portal_token: str | None = None
         self.expectations: list[Expectation] = []
+        self.counts: Counter = Counter()
 
     def portal(self, url: str, token: str) -> None:
         self.portal_url, self.portal_token = url, token
         LEDGER.secrets.add(token)
 
-    def expect(self, dataset_id: str, csv_text: str | bytes | None, rows: int | None = None) -> None:
-        """`dataset_id` must end public with this canonical CSV (the last good version) and `rows` rows."""
-        sha = None if csv_text is None else (
-            sha256_text(csv_text) if isinstance(csv_text, str) else __import__("hashlib").sha256(csv_text).hexdigest())
-        self.expectations.append(Expectation(dataset_id, sha, rows))
+    def expect(self, dataset_id: str, csv_text: str | bytes | None, rows: int | None = None,
+               values: list[list[str]] | None = None) -> None:
+        """`dataset_id` must end public holding these values (the last good version), checked after the test.
+
+        The oracle is `values` (header first) when given, else `csv_text` parsed with the csv module:
+        the generator's own canonical text, never a file the pipeline wrote.
+        """
+        self.expectations.append(_expectation(dataset_id, csv_text, rows, values))
 
     def expect_unpublished(self, dataset_id: str) -> None:
         """`dataset_id` must not be visible: absent, or private (its first publication never finished)."""
-        self.expectations.append(Expectation(dataset_id, None))
+        self.expectations.append(Expectation(dataset_id, None, published=False))
+
+    def check_now(self, dataset_id: str, csv_text: str | bytes | None, rows: int | None = None,
+                  values: list[list[str]] | None = None) -> None:
+        """Check CKAN at once — e.g. the last good version while the fault still lasts; fails the test if not."""
+        assert self.portal_url and self.portal_token, "a scenario that checks CKAN must name its portal"
+        checked = check_dataset(self.portal_url, self.portal_token, _expectation(dataset_id, csv_text, rows, values))
+        self.count("datasets")
+        self.count("values", checked.values)
+        assert not checked.problems, "CKAN during the fault:\n  " + "\n  ".join(checked.problems)
+
+    def count(self, name: str, n: int = 1) -> None:
+        """Add to one of this scenario's figures in the summary (e.g. count("urls", 1000))."""
+        self.counts[name] += n
 
     def text(self, label: str, value: object) -> None:
         LEDGER.texts.append((f"{self.name}: {label}", str(value)))
@@ -145,10 +181,21 @@ class Scenario:
         problems = []
         for exp in self.expectations:
             try:
-                problems += check_dataset(self.portal_url, self.portal_token, exp)
+                checked = check_dataset(self.portal_url, self.portal_token, exp)
             except Exception as exc:  # the portal did not answer: that dataset cannot be shown consistent
                 problems.append(f"{exp.dataset_id}: consistency check failed: {type(exc).__name__}")
+                continue
+            self.count("datasets")
+            self.count("values", checked.values)
+            problems += checked.problems
         return problems
+
+
+def _expectation(dataset_id: str, csv_text: str | bytes | None, rows: int | None, values) -> Expectation:
+    text = csv_text.decode("utf-8") if isinstance(csv_text, bytes) else csv_text
+    oracle = tuple(tuple(r) for r in values) if values is not None else (oracle_values(text) if text is not None else None)
+    return Expectation(dataset_id, sha256_text(text) if text is not None else None, rows,
+                       oracle, published=True)
 
 
 @pytest.fixture
@@ -160,7 +207,9 @@ def scenario(request):
     call = getattr(request.node, "rep_call", None)
     passed = bool(call and call.passed)
     bad = {p.split(":", 1)[0] for p in problems}
-    LEDGER.results.append(ScenarioResult(sc.name, passed and not problems, len(sc.expectations), sorted(bad)))
+    sc.counts.setdefault("datasets", 0)
+    sc.counts.setdefault("values", 0)
+    LEDGER.results.append(ScenarioResult(sc.name, passed and not problems, sorted(bad), dict(sc.counts)))
     if problems:
         pytest.fail("CKAN left inconsistent after the scenario:\n  " + "\n  ".join(problems), pytrace=False)
 
@@ -169,18 +218,31 @@ def summary_line() -> str:
     run = len(LEDGER.results)
     survived = sum(r.survived for r in LEDGER.results)
     lost = sum(len(r.inconsistent) for r in LEDGER.results)
-    checked = sum(r.datasets for r in LEDGER.results)
+    totals: Counter = Counter()
+    for r in LEDGER.results:
+        totals.update(r.counts)
+    touching = sum(1 for r in LEDGER.results if r.datasets)
+    extra = "".join(f", {n} {name}" for name, n in sorted(totals.items()) if name not in ("datasets", "values"))
     return (f"reliability summary: {run} scenarios run, {survived} survived, "
-            f"{lost} datasets lost or left inconsistent ({checked} dataset states checked)")
+            f"{lost} datasets lost or left inconsistent ({totals['datasets']} dataset states checked in "
+            f"{touching} scenarios, {totals['values']} values compared with the oracle in CKAN's files and "
+            f"DataStore; {run - touching} scenarios touch no dataset{extra})")
+
+
+def scenario_line(r: ScenarioResult) -> str:
+    counts = " ".join(f"{name}={n}" for name, n in sorted(r.counts.items()))
+    return f"{'survived' if r.survived else 'NOT SURVIVED'}: {r.name} {counts}{' ' + str(r.inconsistent) if r.inconsistent else ''}"
 
 
 def pytest_terminal_summary(terminalreporter):
     if LEDGER.results:
         terminalreporter.write_sep("=", "reliability")
         for r in LEDGER.results:
-            if not r.survived:
-                terminalreporter.write_line(f"NOT SURVIVED: {r.name} {r.inconsistent or ''}")
+            terminalreporter.write_line(scenario_line(r))
         terminalreporter.write_line(summary_line())
+        records = os.environ.get("RELIABILITY_RECORDS")
+        if records:
+            Path(records).write_text("".join(json.dumps(r.to_dict()) + "\n" for r in LEDGER.results), encoding="utf-8")
 
 
 # ---- fixtures shared by the scenarios ------------------------------------------------------------

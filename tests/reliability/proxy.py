@@ -6,6 +6,10 @@ of a sequence of API calls. The proxy forwards every request unchanged; when
 an armed trigger matches a request (an action name, a dataset id in the body)
 it runs the fault (kill CKAN, restart PostgreSQL) first, then forwards the
 request — or drops the connection if CKAN is gone.
+
+The proxy keeps a log of (request number, path, event) — "received", "fault",
+"answered <status>" or "dropped" — so a scenario can prove from it that its
+fault struck while a request of the run was open (received, not yet answered).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class FaultProxy:
         self.target = (parts.hostname, parts.port)
         self.triggers: list[Trigger] = []
         self.actions: list[str] = []
+        self.log: list[tuple[int, str, str]] = []
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
@@ -48,7 +53,20 @@ class FaultProxy:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def _fire(self, path: str, body: bytes) -> None:
+    def note(self, number: int, path: str, event: str) -> None:
+        with self._lock:
+            self.log.append((number, path, event))
+
+    def events_of(self, number: int) -> list[str]:
+        with self._lock:
+            return [event for n, _path, event in self.log if n == number]
+
+    def fault_requests(self) -> list[int]:
+        """Numbers of the requests during which a fault ran."""
+        with self._lock:
+            return [n for n, _path, event in self.log if event == "fault"]
+
+    def _fire(self, number: int, path: str, body: bytes) -> None:
         with self._lock:
             due = [t for t in self.triggers if not t.fired.is_set() and t.match(path, body)]
             for t in due:
@@ -56,6 +74,7 @@ class FaultProxy:
                 self.triggers.remove(t)
         for t in due:
             t.fault()
+            self.note(number, path, "fault")
 
     def _handler(self):
         proxy = self
@@ -71,7 +90,9 @@ class FaultProxy:
                 body = self.rfile.read(length) if length else b""
                 with proxy._lock:
                     proxy.actions.append(self.path)
-                proxy._fire(self.path, body)
+                    number = len(proxy.actions)
+                proxy.note(number, self.path, "received")
+                proxy._fire(number, self.path, body)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
                 try:
                     conn = http.client.HTTPConnection(*proxy.target, timeout=300)
@@ -80,8 +101,10 @@ class FaultProxy:
                     payload = resp.read()
                     conn.close()
                 except OSError:
+                    proxy.note(number, self.path, "dropped")
                     self.close_connection = True  # CKAN is gone: the client sees the connection drop
                     return
+                proxy.note(number, self.path, f"answered {resp.status}")
                 self.send_response(resp.status, resp.reason)
                 for k, v in resp.getheaders():
                     if k.lower() not in HOP:

@@ -46,6 +46,7 @@ def test_source_500_for_n_attempts_then_recovering(project, fixture_server, uniq
     pkg = project.client().call("package_show", {"id": ds.id})
     extras = {e["key"]: e["value"] for e in pkg["extras"]}
     assert extras["kalmar_last_status"] == "source_error"
+    scenario.check_now(ds.id, csv_version(2), rows=3)  # while the source still fails: version 2 in CKAN
 
     # The source recovered (the script's last reply repeats): the next run publishes version 3.
     fixture_server.script(path, [Reply(200, csv_version(3), content_type="text/csv")])
@@ -70,6 +71,7 @@ def test_download_cut_off_half_way(project, fixture_server, unique_name, scenari
     assert out.status == "source_error", out.message
     assert "truncated body" in out.message and "last good version kept" in out.message
     assert not list((project.settings.work_dir).rglob("*.part")), "a partial download was left behind"
+    scenario.check_now(ds.id, v1, rows=12)  # while every download is cut: version 1 in CKAN
 
     # Cut once, then whole: the retry gets the full file, never half of it.
     fixture_server.script(path, [Reply(200, v2, content_type="text/csv", truncate_to=half),
@@ -102,6 +104,7 @@ def test_full_disk_new_and_existing_datasets(project, small_disk, unique_name, s
         assert "disk" in out.message and "No space left on device" in out.message, out.message
     assert "last good version kept" in outcomes[old.id].message
     assert "never published" in outcomes[new.id].message
+    scenario.check_now(old.id, csv_version(1), rows=3)  # the disk is still full: version 1 in CKAN
     leftovers = [p.name for p in full.work_dir.rglob("*") if p.is_file()]
     assert not any(name.endswith(".csv") and not name.startswith(".") for name in leftovers), leftovers
     scenario.expect(old.id, csv_version(1), rows=3)

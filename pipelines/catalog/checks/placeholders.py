@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .problems import Problem
-from .yaml_tree import describe_path, locate
+from .yaml_tree import describe_path, leaves, locate
 
 PLACEHOLDER = "TODO"
 
@@ -22,19 +22,10 @@ def is_placeholder(value: Any) -> bool:
 
 def placeholder_problems(plain: Any, tree: Any, display: str) -> list[Problem]:
     problems: list[Problem] = []
-
-    def walk(node: Any, path: list) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                walk(value, path + [key])
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                walk(value, path + [i])
-        elif is_placeholder(node):
+    for path, node in leaves(plain):
+        if is_placeholder(node):
             line, col = locate(tree, path)
             problems.append(Problem(display, line, col, f"{describe_path(path, tree)}: still to fill in ({node.strip()})",
                                     "replace the TODO with the real value; the comment next to it says what is allowed",
                                     "placeholder"))
-
-    walk(plain, [])
     return problems

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -135,6 +135,18 @@ def to_plain(node: Any) -> Any:
     if isinstance(node, str):
         return str(node)
     return node
+
+
+def leaves(plain: Any, path: tuple = ()) -> Iterator[tuple[list, Any]]:
+    """(data path, value) of every scalar in a plain document, for checks that look at each value."""
+    if isinstance(plain, dict):
+        for key, value in plain.items():
+            yield from leaves(value, path + (key,))
+    elif isinstance(plain, list):
+        for i, value in enumerate(plain):
+            yield from leaves(value, path + (i,))
+    else:
+        yield list(path), plain
 
 
 def locate(tree: Any, path: Iterable[Any], *, key: bool = False) -> tuple[int, int]:
