@@ -86,14 +86,7 @@ class FaultStack:
         """SIGKILL CKAN's web server (master and workers): a crash, not a clean stop."""
         pids = self.ckan_pids()
         assert pids, "CKAN of the second stack is not running"
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() and "Z" not in _state(p) for p in pids):
-            time.sleep(0.05)
+        _sigkill_and_wait(pids)
 
     def kill_jobs_worker(self) -> None:
         """SIGKILL CKAN's job worker and the work horse it forked for the running job: a crash mid-job."""
@@ -101,14 +94,7 @@ class FaultStack:
         assert pid_file.exists(), "the job worker of the second stack is not running"
         worker = int(pid_file.read_text().split()[0])
         pids = [worker] + [int(c) for c in Path(f"/proc/{worker}/task/{worker}/children").read_text().split()]
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() and "Z" not in _state(p) for p in pids):
-            time.sleep(0.05)
+        _sigkill_and_wait(pids)
 
     def restart_postgres(self) -> None:
         """`pg_ctl restart -m fast`: every open connection is cut, the server comes back with the same options."""
@@ -155,3 +141,15 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+def _sigkill_and_wait(pids: list[int]) -> None:
+    """SIGKILL every process and wait (at most 10 s) until each is gone or a zombie."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() and "Z" not in _state(p) for p in pids):
+        time.sleep(0.05)
