@@ -43,6 +43,24 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server that tells stewards about their datasets (`pipelines.run.notify`).
+
+    Only the password is secret; it is read here and leaves only through
+    `Secret.reveal()` in the SMTP login.
+    """
+
+    host: str
+    sender: str  # the From: address
+    port: int = 587
+    starttls: bool = True  # upgrade the connection with STARTTLS before anything is sent
+    user: str = ""
+    password: Secret = field(default_factory=lambda: Secret(""))
+    ca_file: Path | None = None  # a CA bundle to trust besides the system's (a private mail server)
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the pipeline reads from the environment, with documented defaults."""
 
@@ -55,6 +73,13 @@ class Settings:
     withdrawal: str = "private"  # "private" or "delete"; never purge
     allow_private_hosts: bool = False
     keep_runs: int = 3  # nightly work folders kept under <state>/work
+    smtp: SmtpSettings | None = None  # None: no mail is sent (the run report says so)
+    lock_database_url: Secret = field(default_factory=lambda: Secret(""))  # PostgreSQL of the run locks
+    lock_wait_seconds: float = 0.0  # how long a run waits for another one to finish before giving up
+    work_pool: str | None = None  # None: datasets run in this process; else fanned out to this work pool
+    fanout_batch_size: int = 100  # datasets per flow run on a worker
+    fanout_start_timeout_seconds: float = 600.0  # a batch no worker has started by then is given up
+    worker_timeout_seconds: float = 600.0  # a batch silent (no heartbeat) that long lost its worker
 
     @property
     def catalog_path(self) -> Path:
@@ -86,6 +111,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
       OPPNADATA_WITHDRAWAL      private | delete (default private)
       OPPNADATA_ALLOW_PRIVATE_HOSTS  allow sources on private/loopback hosts (default false)
       OPPNADATA_KEEP_RUNS       nightly work folders kept under <state>/work (default 3)
+      OPPNADATA_SMTP_HOST       mail server for the stewards' notifications (unset: no mail)
+      OPPNADATA_SMTP_PORT, OPPNADATA_SMTP_STARTTLS, OPPNADATA_SMTP_FROM, OPPNADATA_SMTP_USER,
+      OPPNADATA_SMTP_PASSWORD (secret), OPPNADATA_SMTP_CA_FILE, OPPNADATA_SMTP_TIMEOUT
+      OPPNADATA_LOCK_DATABASE_URL  PostgreSQL URL of the run locks (secret; default: Prefect's
+                                PREFECT_SERVER_DATABASE_CONNECTION_URL when that is PostgreSQL)
+      OPPNADATA_LOCK_WAIT       seconds a run waits for a running one (default 0: exit at once)
+      OPPNADATA_WORK_POOL       fan the datasets out to this Prefect work pool (unset: in-process)
+      OPPNADATA_FANOUT_BATCH_SIZE, OPPNADATA_FANOUT_START_TIMEOUT, OPPNADATA_WORKER_TIMEOUT
     """
     env = os.environ if env is None else env
     root = Path(env.get("OPPNADATA_ROOT", PROJECT_ROOT)).resolve()
@@ -105,4 +138,47 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         withdrawal=withdrawal,
         allow_private_hosts=_bool(env.get("OPPNADATA_ALLOW_PRIVATE_HOSTS", "false")),
         keep_runs=int(env.get("OPPNADATA_KEEP_RUNS", "3")),
+        smtp=_smtp_settings(env),
+        lock_database_url=Secret(_lock_database_url(env)),
+        lock_wait_seconds=float(env.get("OPPNADATA_LOCK_WAIT", "0")),
+        work_pool=env.get("OPPNADATA_WORK_POOL") or None,
+        fanout_batch_size=_positive_int(env, "OPPNADATA_FANOUT_BATCH_SIZE", "100"),
+        fanout_start_timeout_seconds=float(env.get("OPPNADATA_FANOUT_START_TIMEOUT", "600")),
+        worker_timeout_seconds=float(env.get("OPPNADATA_WORKER_TIMEOUT", "600")),
     )
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: str) -> int:
+    value = int(env.get(name, default))
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, not {value}")
+    return value
+
+
+def _smtp_settings(env: Mapping[str, str]) -> SmtpSettings | None:
+    host = env.get("OPPNADATA_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    sender = env.get("OPPNADATA_SMTP_FROM", "").strip()
+    if not sender:
+        raise ValueError("OPPNADATA_SMTP_FROM must be set when OPPNADATA_SMTP_HOST is (the sender of the notifications)")
+    ca_file = env.get("OPPNADATA_SMTP_CA_FILE", "").strip()
+    return SmtpSettings(
+        host=host,
+        sender=sender,
+        port=int(env.get("OPPNADATA_SMTP_PORT", "587")),
+        starttls=_bool(env.get("OPPNADATA_SMTP_STARTTLS", "true")),
+        user=env.get("OPPNADATA_SMTP_USER", ""),
+        password=Secret(env.get("OPPNADATA_SMTP_PASSWORD", "")),
+        ca_file=Path(ca_file) if ca_file else None,
+        timeout_seconds=float(env.get("OPPNADATA_SMTP_TIMEOUT", "30")),
+    )
+
+
+def _lock_database_url(env: Mapping[str, str]) -> str:
+    """The run locks' PostgreSQL: its own setting, else the database of Prefect's server when that is PostgreSQL."""
+    url = env.get("OPPNADATA_LOCK_DATABASE_URL", "").strip()
+    if url:
+        return url
+    prefect = env.get("PREFECT_SERVER_DATABASE_CONNECTION_URL", "").strip()
+    return prefect if prefect.startswith("postgresql") else ""

@@ -12,6 +12,8 @@ from ..outcome import DatasetOutcome
 from ..sources import HttpSettings
 from ._shared import catalog_or_exit, publishing_settings_or_exit
 
+EXIT_LOCKED = 75  # sysexits' EX_TEMPFAIL: try again later
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
@@ -51,12 +53,17 @@ class _BarListener:
     "--retries", type=click.IntRange(min=0), default=HttpSettings.max_attempts - 1, show_default=True,
     help="Retries of a source request that failed transiently (the only retries: nothing retries on top).",
 )
-def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> None:
+@click.option(
+    "--wait", "wait", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+    help="Wait this long for a run that is processing the same datasets (default OPPNADATA_LOCK_WAIT, 0: exit at once).",
+)
+def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int, wait: float | None) -> None:
     """Run the nightly publication once: every catalog dataset collected, validated and published to CKAN.
 
     Shows progress, then one row per dataset and the portal URL. Prefect keeps
     its data under <state>/prefect unless PREFECT_HOME is set. Exit 0 when every
-    dataset was published, unchanged or withdrawn; 1 when any failed.
+    dataset was published, unchanged or withdrawn; 1 when any failed; 75 when
+    another run holds the night or one of the datasets (nothing was done).
 
     Example: CKAN_API_TOKEN=... oppnadata run
     """
@@ -75,7 +82,7 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..run import RunSummary, nightly, summary_table
+    from ..run import RunLocked, RunSummary, nightly, summary_table
 
     console = Console(width=None if sys.stdout.isatty() else 160)  # logs and CI get a readable table
     columns = (TextColumn("[bold]nightly[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
@@ -85,15 +92,21 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> 
             collect_retries=retries,
             retry_delay_seconds=retry_delay,
             progress=_BarListener(progress, console),
+            lock_wait_seconds=wait,
             return_state=True,
         )
     summary = state.result(raise_on_failure=False)
+    if isinstance(summary, RunLocked):
+        click.echo(f"not started: {summary}", err=True)
+        raise SystemExit(EXIT_LOCKED)
     if not isinstance(summary, RunSummary):
         click.echo(f"the nightly run did not finish: {state.message or summary}", err=True)
         raise SystemExit(1)
     console.print(summary_table(summary))
     for error in summary.run_errors:
         console.print(f"[red]run error:[/] {error}", markup=True)
+    for mail in summary.notifications:
+        console.print(mail.line(), markup=False)
     console.print(f"Portal: {summary.portal_url}")
     console.print(f"Run report: {settings.reports_dir / summary.file_name()}")
     raise SystemExit(0 if summary.ok else 1)

@@ -5,7 +5,9 @@ decide → publish); the nightly flow runs the same decisions with Prefect tasks
 as its stages. Modules: `pipeline` (the stages and the decisions), `flows`
 (Prefect flows and tasks, nothing else), `summary` (the run report and its
 JSON file), `reporting/` (its renderings), `workdirs` (pruning old work
-folders) and `prefect_server` (a local Prefect server for the schedule).
+folders), `prefect_server` (a local Prefect server for the schedule), `lock`
+(one night at a time, one process per dataset), `notify/` (the stewards'
+mails), `fanout` and `batch` (the night as flow runs on a work pool's workers).
 
 The flows are loaded on first use (`from pipelines.run import nightly`):
 Prefect reads PREFECT_HOME once when it is imported, so the commands must be
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .lock import LockUnavailable, RunLocked, run_lock
+from .notify import MailReport
 from .pipeline import Stages, collect_step, process_dataset, publish_step, run_dataset, validate_step
 from .prefect_server import LocalPrefectServer, PrefectServerError, free_port, is_healthy, use_project_prefect_home
 from .reporting.console import summary_table
@@ -28,7 +32,10 @@ _FROM_FLOWS = frozenset({"ProgressListener", "RunContext", "nightly", "open_run"
 
 __all__ = [
     "LocalPrefectServer",
+    "LockUnavailable",
+    "MailReport",
     "PrefectServerError",
+    "RunLocked",
     "RunSummary",
     "Stages",
     "collect_step",
@@ -40,6 +47,7 @@ __all__ = [
     "publish_step",
     "read_summary",
     "run_dataset",
+    "run_lock",
     "summary_markdown",
     "summary_rows",
     "summary_table",

@@ -20,6 +20,9 @@ Why the shape is what it is (measured with Prefect 3.9 here):
   datasets go on.
 - The nightly flow processes everything, writes the reports, and only then
   returns a Failed state when any dataset failed, so monitoring notices.
+- Around that: the run's locks (`lock`: one night at a time, one process per
+  dataset), the fan-out to a work pool when OPPNADATA_WORK_POOL is set
+  (`fanout`, `batch`), and the stewards' mails after the datasets (`notify`).
 """
 
 from __future__ import annotations
@@ -56,6 +59,9 @@ from pipelines.run.pipeline import (
     sync_organizations,
     validate_step,
 )
+from pipelines.run.fanout import fan_out
+from pipelines.run.lock import RunLocked, run_lock
+from pipelines.run.notify import MailReport, notify_stewards, with_portal_state
 from pipelines.run.reporting.markdown import summary_markdown
 from pipelines.run.reporting.rows import summary_rows
 from pipelines.run.summary import RunSummary, write_summary
@@ -203,6 +209,7 @@ def run_datasets(
                 outcome = future.result()
             else:
                 outcome = _died(run, dataset, future.state, timeout)
+            outcome = with_portal_state(outcome, run.publisher)
             outcomes.append(outcome)
             if progress is not None:
                 progress.finished(outcome)
@@ -210,7 +217,8 @@ def run_datasets(
 
 
 def _finish(
-    run: RunContext, outcomes: list[DatasetOutcome], started: datetime, t0: float, run_errors: list[str]
+    run: RunContext, outcomes: list[DatasetOutcome], started: datetime, t0: float, run_errors: list[str],
+    notifications: tuple[MailReport, ...] = (),
 ) -> RunSummary | State:
     """Write the JSON report and the artifacts; Failed (after everything ran) when anything failed."""
     logger = get_run_logger()
@@ -224,6 +232,7 @@ def _finish(
         portal_url=run.settings.ckan_url,
         write_calls=run.client.write_calls,
         run_errors=tuple(run_errors),
+        notifications=notifications,
     )
     path = write_summary(summary, run.settings.reports_dir)
     create_markdown_artifact(summary_markdown(summary), key="nightly-report", description=summary.headline())
@@ -234,12 +243,31 @@ def _finish(
     return Completed(message=summary.headline(), data=summary)
 
 
+def _fan_out(run: RunContext, datasets: list[Dataset], collect_retries: int, retry_delay_seconds: float,
+             progress: ProgressListener | None, run_errors: list[str]) -> list[DatasetOutcome]:
+    """The datasets as batches on the work pool's workers (`pipelines.run.fanout`); notes go to the run report."""
+    def record_lost(dataset: Dataset, reason: str) -> DatasetOutcome:
+        return with_portal_state(run.publisher.record_failure(dataset, Status.PUBLISH_ERROR, reason), run.publisher)
+
+    outcomes, notes = fan_out(
+        run.settings, run.run_id, flow_run.get_name() or run.run_id, datasets,
+        parameters=dict(collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds),
+        record_lost=record_lost, progress=progress.finished if progress is not None else None,
+        logger=get_run_logger(),
+    )
+    run_errors.extend(f"fan-out: {note}" for note in notes if "failed" in note)
+    for note in notes:
+        get_run_logger().warning("fan-out: %s", note)
+    return outcomes
+
+
 def _run(
     datasets: list[str] | None,
     collect_retries: int,
     retry_delay_seconds: float,
     progress: ProgressListener | None,
     withdraw_removed: bool,
+    lock_wait_seconds: float | None = None,
 ) -> RunSummary | State:
     started, t0 = datetime.now(timezone.utc), time.monotonic()
     settings = load_settings()
@@ -250,22 +278,44 @@ def _run(
         if unknown:
             raise ValueError(f"not in catalog.yaml: {', '.join(unknown)}")
         chosen = [d for d in chosen if d.id in set(datasets)]
+    try:
+        with run_lock(settings, [d.id for d in chosen], whole_night=withdraw_removed, wait_seconds=lock_wait_seconds,
+                      holder=f"run {flow_run.get_name() or run.run_id}"):
+            return _locked_run(run, chosen, started, t0, collect_retries, retry_delay_seconds, progress, withdraw_removed)
+    except RunLocked as exc:
+        get_run_logger().error("%s", exc)
+        return Failed(message=str(exc), data=exc)
+
+
+def _locked_run(run: RunContext, chosen: list[Dataset], started: datetime, t0: float, collect_retries: int,
+                retry_delay_seconds: float, progress: ProgressListener | None, withdraw_removed: bool) -> RunSummary | State:
     if progress is not None:
         progress.started(len(chosen))
     run_errors: list[str] = []
     organizations = sync_organizations_task(run.publisher)
     if organizations.problem:
         run_errors.append(f"organizations: {organizations.problem}")
-    outcomes = run_datasets(
-        run, chosen, collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds, progress=progress
-    )
+    if run.settings.work_pool:
+        outcomes = _fan_out(run, chosen, collect_retries, retry_delay_seconds, progress, run_errors)
+    else:
+        outcomes = run_datasets(
+            run, chosen, collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds, progress=progress
+        )
     if withdraw_removed:
         try:
             outcomes += withdraw_removed_task(run.publisher)
         except Exception as exc:
             run_errors.append(f"withdrawing removed datasets: {describe_error(exc)}")
     prune_old_runs(run.settings.work_dir, run.settings.keep_runs, current=run.run_id)
-    return _finish(run, outcomes, started, t0, run_errors)
+    notifications = notify_stewards(run.settings, run.catalog, run.client, outcomes, night=started, run_url=_run_url())
+    return _finish(run, outcomes, started, t0, run_errors, notifications)
+
+
+def _run_url() -> str | None:
+    """The flow run's page in the Prefect UI, when the run belongs to a server (not an ephemeral one)."""
+    from prefect.settings import PREFECT_API_URL
+
+    return flow_run.get_flow_run_ui_url() if PREFECT_API_URL.value() else None
 
 
 # ---- flows -------------------------------------------------------------------
@@ -277,13 +327,16 @@ def nightly(
     collect_retries: int = DEFAULT_COLLECT_RETRIES,
     retry_delay_seconds: float = DEFAULT_RETRY_DELAY_SECONDS,
     progress: ProgressListener | None = None,
+    lock_wait_seconds: float | None = None,
 ) -> RunSummary | State:
     """Collect, validate and publish the whole catalog (or the named datasets) to CKAN.
 
     Datasets removed from catalog.yaml are withdrawn only when the whole catalog runs.
     `progress` is an optional in-process ProgressListener (the `run` command's bar).
+    `lock_wait_seconds`: how long to wait for a run holding the same datasets (default OPPNADATA_LOCK_WAIT).
     """
-    return _run(datasets, collect_retries, retry_delay_seconds, progress, withdraw_removed=not datasets)
+    return _run(datasets, collect_retries, retry_delay_seconds, progress, withdraw_removed=not datasets,
+                lock_wait_seconds=lock_wait_seconds)
 
 
 @flow(name="dataset", validate_parameters=False)

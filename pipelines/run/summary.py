@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 from ..files import atomic_write
 from ..outcome import DatasetOutcome, Status
+from .notify import MailReport
 
 SCHEMA_VERSION = 1
 
@@ -32,6 +33,7 @@ class RunSummary:
     outcomes: tuple[DatasetOutcome, ...] = field(default_factory=tuple)
     write_calls: int = 0  # CKAN write calls of the whole run (organizations included)
     run_errors: tuple[str, ...] = ()  # problems outside any one dataset (organization sync, withdrawal)
+    notifications: tuple[MailReport, ...] = ()  # the stewards' digests; a failed mail never fails the run
 
     @classmethod
     def build(cls, outcomes: Iterable[DatasetOutcome], **fields: Any) -> "RunSummary":
@@ -75,6 +77,7 @@ class RunSummary:
             "counts": self.counts,
             "write_calls": self.write_calls,
             "run_errors": list(self.run_errors),
+            "notifications": [m.to_dict() for m in self.notifications],
             "datasets": [o.to_dict() for o in self.outcomes],
         }
 
@@ -91,6 +94,7 @@ class RunSummary:
             portal_url=data["portal_url"],
             write_calls=data.get("write_calls", 0),
             run_errors=tuple(data.get("run_errors", ())),
+            notifications=tuple(MailReport.from_dict(m) for m in data.get("notifications", ())),
             outcomes=tuple(DatasetOutcome(**o) for o in data["datasets"]),
         )
 
