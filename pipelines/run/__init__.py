@@ -21,7 +21,14 @@ from typing import Any
 from .lock import LockUnavailable, RunLocked, run_lock
 from .notify import MailReport
 from .pipeline import Stages, collect_step, process_dataset, publish_step, run_dataset, validate_step
-from .prefect_server import LocalPrefectServer, PrefectServerError, free_port, is_healthy, use_project_prefect_home
+from .prefect_server import (
+    LocalPrefectServer,
+    PrefectServerError,
+    database_url_from,
+    free_port,
+    is_healthy,
+    use_project_prefect_home,
+)
 from .reporting.console import summary_table
 from .reporting.markdown import summary_markdown
 from .reporting.rows import summary_rows
@@ -39,6 +46,7 @@ __all__ = [
     "RunSummary",
     "Stages",
     "collect_step",
+    "database_url_from",
     "free_port",
     "is_healthy",
     "latest_summary",

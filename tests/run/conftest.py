@@ -2,11 +2,13 @@
 
 The harness is a real Prefect API server (SQLite in a temp dir) in a
 subprocess; flows run for real against it. The project fixture points the
-settings (OPPNADATA_ROOT, OPPNADATA_STATE_DIR, CKAN_URL, CKAN_API_TOKEN) at a
-temporary catalog whose HTTP sources live on the fixture server.
+settings (OPPNADATA_ROOT, OPPNADATA_STATE_DIR, CKAN_URL, CKAN_API_TOKEN, the lock
+database) at a temporary catalog whose HTTP sources live on the fixture server.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -30,4 +32,16 @@ def flow_project(tmp_path, monkeypatch, ckan_portal, unique_name, prefect_harnes
     monkeypatch.setenv("CKAN_API_TOKEN", ckan_portal.token)
     monkeypatch.setenv("OPPNADATA_ALLOW_PRIVATE_HOSTS", "true")
     monkeypatch.setenv("OPPNADATA_CONCURRENCY", "3")
+    monkeypatch.setenv("OPPNADATA_LOCK_DATABASE_URL", ckan_portal.prefect_database_url)  # the runs take their locks
+    for name in [k for k in os.environ if k.startswith(("OPPNADATA_SMTP_", "OPPNADATA_WORK_POOL"))]:
+        monkeypatch.delenv(name)
     return project
+
+
+@pytest.fixture
+def prefect_database(ckan_portal):
+    """A throw-away PostgreSQL database for a real Prefect server (in the portal's cluster); its URL."""
+    from .servers import throwaway_prefect_database
+
+    with throwaway_prefect_database(ckan_portal.prefect_database_url) as url:
+        yield url

@@ -1,6 +1,6 @@
 """A run of the `prefect.yaml` deployment, picked up by a local process worker, completes.
 
-Real parts only: `prefect server start` (LocalPrefectServer), `prefect work-pool
+Real parts only: `prefect server start` on PostgreSQL (LocalPrefectServer), `prefect work-pool
 create`, `prefect deploy` with the repository's prefect.yaml, `prefect worker
 start`, the real CKAN and the fixture HTTP server as the dataset's source.
 """
@@ -29,7 +29,7 @@ def _prefect(env: dict[str, str], *args: str) -> str:
 
 
 def test_prefect_yaml_deployment_run_completes_on_a_process_worker(
-    tmp_path, ckan_portal, fixture_server, unique_name
+    tmp_path, ckan_portal, fixture_server, unique_name, prefect_database
 ):
     project = FlowProject(root=tmp_path / "project", organization=unique_name("kalmar-worker"))
     path = f"/flows/{unique_name.token}/worker.csv"
@@ -38,7 +38,7 @@ def test_prefect_yaml_deployment_run_completes_on_a_process_worker(
     project.add_http(dataset_id, fixture_server.url(path))
     project.write()
 
-    with LocalPrefectServer(tmp_path / "prefect", port=free_port(), ui=False) as server:
+    with LocalPrefectServer(tmp_path / "prefect", database_url=prefect_database, port=free_port(), ui=False) as server:
         env = child_env(
             PREFECT_API_URL=server.api_url,
             PREFECT_HOME=str(tmp_path / "prefect"),
@@ -47,10 +47,14 @@ def test_prefect_yaml_deployment_run_completes_on_a_process_worker(
             OPPNADATA_ALLOW_PRIVATE_HOSTS="true",
             CKAN_URL=ckan_portal.url,
             CKAN_API_TOKEN=ckan_portal.token,
+            OPPNADATA_LOCK_DATABASE_URL=ckan_portal.prefect_database_url,
             PWD=str(ROOT),
         )
         _prefect(env, "work-pool", "create", POOL, "--type", "process")
+        _prefect(env, "work-pool", "create", "oppnadata-datasets", "--type", "process")
         _prefect(env, "--no-prompt", "deploy", "--all")
+        batch = api(server.api_url, lambda c: c.read_deployment_by_name("nightly-batch/oppnadata-datasets"))
+        assert batch.work_pool_name == "oppnadata-datasets" and not batch.schedules
         deployment = api(server.api_url, lambda c: c.read_deployment_by_name(DEPLOYMENT))
         assert [(s.schedule.cron, s.schedule.timezone) for s in deployment.schedules] == [
             ("0 2 * * *", "Europe/Stockholm")

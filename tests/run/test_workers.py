@@ -1,0 +1,180 @@
+"""The night fanned out to two process workers against a Prefect server on PostgreSQL (OPPNADATA_WORK_POOL).
+
+One server (a throw-away database in the portal's cluster) and two workers
+(`prefect worker start --limit 1`, polling every second) serve the module; the
+parent is `oppnadata run` itself. Checked: a 40-dataset night is shared by both
+workers, every dataset once in the summary; and with one worker killed mid-batch
+(it and its flow run, as if its machine died) the night still completes: the
+silent batch is marked Crashed and its unreported datasets run again on the
+other worker, each once in the summary.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pipelines.run import LocalPrefectServer, free_port, latest_summary, read_summary
+
+from .project import VALID_CSV, FlowProject
+from .servers import BIN, api, child_env, kill_machine, spawn, stop, throwaway_prefect_database, wait_for
+
+pytestmark = [pytest.mark.prefect, pytest.mark.ckan]
+
+POOL = "oppnadata-test-datasets"
+SUBMITTED = re.compile(r"Worker '([^']+)' submitting flow run '([0-9a-f-]{36})'")
+
+
+@dataclass
+class Cluster:
+    api_url: str
+    env: dict[str, str]
+    workers: dict[str, subprocess.Popen]
+    logs: dict[str, Path]
+    project: FlowProject
+    state: Path
+    tmp: Path
+
+    def add_datasets(self, stem: str, count: int, server) -> list[str]:
+        ids = []
+        for i in range(count):
+            dataset_id = f"{stem}-{self.project.organization.rsplit('-', 1)[1]}-{i:02d}"
+            path = f"/workers/{dataset_id}.csv"
+            server.set(path, VALID_CSV.replace("Stensö", f"Stensö {i}"), content_type="text/csv")
+            self.project.add_http(dataset_id, server.url(path))
+            ids.append(dataset_id)
+        self.project.write()
+        return ids
+
+    def night(self, name: str, **env: str):
+        """`oppnadata run` with the fan-out on; returns (exit code, summary, seconds, output)."""
+        log = self.tmp / f"{name}.log"
+        started = time.monotonic()
+        parent = spawn([str(BIN / "oppnadata"), "run", "--retries", "0"], {**self.env, **env}, log)
+        try:
+            code = parent.wait(timeout=600)
+        finally:
+            stop(parent)
+        seconds = time.monotonic() - started
+        return code, read_summary(latest_summary(self.state / "reports")), seconds, log.read_text(errors="replace")
+
+    def submitted(self) -> dict[str, set[str]]:
+        """Flow run ids each worker started, from its own log."""
+        found: dict[str, set[str]] = {name: set() for name in self.logs}
+        for name, log in self.logs.items():
+            for worker, run_id in SUBMITTED.findall(log.read_text(errors="replace")):
+                found[name].add(run_id)
+        return found
+
+    def batch_runs(self, run_name: str):
+        from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+
+        runs = api(self.api_url, lambda c: c.read_flow_runs(
+            flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_=f"{run_name}-batch-"))))
+        return sorted(runs, key=lambda r: r.name)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, ckan_portal, fixture_server):
+    tmp = tmp_path_factory.mktemp("workers")
+    token = uuid.uuid4().hex[:10]
+    project = FlowProject(root=tmp / "project", organization=f"kalmar-workers-{token}")
+    project.write()
+    with throwaway_prefect_database(ckan_portal.prefect_database_url) as database, \
+            LocalPrefectServer(tmp / "prefect", database_url=database, port=free_port(), ui=False) as server:
+        env = child_env(
+            PREFECT_API_URL=server.api_url,
+            PREFECT_HOME=str(tmp / "prefect-clients"),
+            PREFECT_WORKER_QUERY_SECONDS="1",
+            PREFECT_FLOWS_HEARTBEAT_FREQUENCY="30",  # Prefect's shortest
+            OPPNADATA_ROOT=str(project.root),
+            OPPNADATA_STATE_DIR=str(tmp / "state"),
+            OPPNADATA_ALLOW_PRIVATE_HOSTS="true",
+            OPPNADATA_CONCURRENCY="2",
+            OPPNADATA_WORK_POOL=POOL,
+            OPPNADATA_FANOUT_BATCH_SIZE="20",
+            OPPNADATA_WORKER_TIMEOUT="60",
+            OPPNADATA_LOCK_DATABASE_URL=ckan_portal.prefect_database_url,
+            CKAN_URL=ckan_portal.url,
+            CKAN_API_TOKEN=ckan_portal.token,
+        )
+        for name in [k for k in env if k.startswith("OPPNADATA_SMTP_")]:
+            env.pop(name)
+        logs = {name: tmp / f"{name}.log" for name in ("worker-a", "worker-b")}
+        workers = {
+            name: spawn([str(BIN / "prefect"), "worker", "start", "--pool", POOL, "--type", "process",
+                         "--limit", "1", "--name", name], env, log)
+            for name, log in logs.items()
+        }
+        try:
+            yield Cluster(server.api_url, env, workers, logs, project, tmp / "state", tmp)
+        finally:
+            for worker in workers.values():
+                stop(worker)
+            ckan_portal.purge_matching(token)
+
+
+def test_two_workers_share_a_40_dataset_night_each_dataset_once(cluster, fixture_server):
+    ids = cluster.add_datasets("delad", 40, fixture_server)
+    code, summary, seconds, output = cluster.night("two-workers")
+    assert code == 0, output[-4000:]
+    assert sorted(o.dataset_id for o in summary.outcomes) == sorted(ids)  # every dataset, each once
+    assert {o.status for o in summary.outcomes} == {"published"}
+    assert summary.ok and summary.run_errors == ()
+    batches = cluster.batch_runs(summary.run_name)
+    assert len(batches) == 2 and all(b.state.is_completed() for b in batches), [(b.name, b.state) for b in batches]
+    submitted = cluster.submitted()
+    batch_ids = {str(b.id) for b in batches}
+    used = {name: runs & batch_ids for name, runs in submitted.items()}
+    assert all(used.values()), f"a worker took no batch: {used}"  # both workers shared the night
+    assert set().union(*used.values()) == batch_ids and not (used["worker-a"] & used["worker-b"])
+    print(f"\ntwo workers: {len(ids)} datasets published in {seconds:.1f} s ({summary.seconds:.1f} s in the flow)")
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(cluster, fixture_server):
+    ids = cluster.add_datasets("dod", 40, fixture_server)
+    # One batch of the 40 new datasets beside one of the 40 published ones: one worker each.
+    parent = spawn([str(BIN / "oppnadata"), "run", "--retries", "0"],
+                   {**cluster.env, "OPPNADATA_FANOUT_BATCH_SIZE": "40"}, cluster.tmp / "kill.log")
+    try:
+        def busy_with_new_datasets():
+            from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+            for name, runs in cluster.submitted().items():
+                for run_id in runs:
+                    flow_run = api(cluster.api_url, lambda c: c.read_flow_run(run_id))
+                    if not flow_run.state.is_running() or flow_run.parameters.get("datasets", [None])[0] != ids[0]:
+                        continue
+                    reported = api(cluster.api_url, lambda c: c.read_artifacts(
+                        artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run.id]))))
+                    if reported:
+                        return name, flow_run
+            return None
+
+        victim, doomed = wait_for(busy_with_new_datasets, timeout=300, interval=1.0,
+                                  what="a worker to report its first new datasets")
+        kill_machine(cluster.workers[victim])
+        code = parent.wait(timeout=600)
+    finally:
+        stop(parent)
+    output = (cluster.tmp / "kill.log").read_text(errors="replace")
+    summary = read_summary(latest_summary(cluster.state / "reports"))
+    assert code == 0, output[-4000:]
+    new = [o for o in summary.outcomes if o.dataset_id in set(ids)]
+    assert sorted(o.dataset_id for o in new) == sorted(ids)  # each once, none lost
+    assert {o.status for o in new} <= {"published", "unchanged"}  # unchanged: done before the kill, not reported
+    assert len(summary.outcomes) == 80
+    crashed = api(cluster.api_url, lambda c: c.read_flow_run(doomed.id))
+    assert crashed.state.is_crashed() and "went silent" in crashed.state.message
+    batches = cluster.batch_runs(summary.run_name)
+    retry = [b for b in batches if b.id != doomed.id and set(b.parameters["datasets"]) <= set(ids)]
+    assert len(retry) == 1 and retry[0].state.is_completed()
+    assert 0 < len(retry[0].parameters["datasets"]) < 40  # only what the dead batch had not reported
+    survivor = ({"worker-a", "worker-b"} - {victim}).pop()
+    assert str(retry[0].id) in cluster.submitted()[survivor]
