@@ -12,10 +12,11 @@ Why this shape (OPPNADATA_WORK_POOL set; without it the night runs in one proces
   one process.
 - Every dataset ends in the summary exactly once. A batch whose worker dies
   (its flow run crashes, or goes silent: no heartbeat for
-  OPPNADATA_WORKER_TIMEOUT seconds, when this parent marks it Crashed) is
-  retried once for the datasets it had not reported; a dataset lost twice, or
-  in a batch no worker started within OPPNADATA_FANOUT_START_TIMEOUT seconds,
-  is recorded as failed with the reason. Nothing is lost silently.
+  OPPNADATA_WORKER_TIMEOUT seconds, or stuck starting) is cancelled, so a
+  worker that is alive after all stops it, and its unreported datasets run
+  again once; a dataset lost twice, or in a batch no worker started within
+  OPPNADATA_FANOUT_START_TIMEOUT seconds, is recorded as failed with the
+  reason. Nothing is lost silently.
 - The parent holds the night's locks (`pipelines.run.lock`) for its batches.
 """
 
@@ -25,6 +26,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from enum import StrEnum
 from typing import Callable
 from uuid import UUID
 
@@ -39,6 +41,7 @@ HEARTBEAT_EVENT = "prefect.flow-run.heartbeat"
 POLL_SECONDS = 0.5
 LIVENESS_EVERY_SECONDS = 5.0
 MAX_ATTEMPTS = 2
+MAX_SERVER_SILENCE_SECONDS = 300
 
 
 def batch_deployment_name(pool: str) -> str:
@@ -63,6 +66,20 @@ class Batch:
     flow_run_id: UUID | None = None
     name: str = ""
     seen_artifacts: set[UUID] = field(default_factory=set)
+
+
+class Lost(StrEnum):
+    """Why a batch that has not ended is given up on."""
+
+    SILENT = "silent"  # a worker took it and went quiet: its unreported datasets run again
+    UNSTARTED = "unstarted"  # no worker took it in time: more waiting would not help, its datasets fail
+
+
+@dataclass(frozen=True)
+class Verdict:
+    batch: Batch
+    kind: Lost
+    reason: str
 
 
 class FanOutError(RuntimeError):
@@ -113,7 +130,8 @@ class FanOut:
         self.progress = progress
         self.logger = logger
         self.outcomes: dict[str, DatasetOutcome] = {}
-        self.notes: list[str] = []
+        self.retried: list[str] = []  # batches run again, and why
+        self.lost: list[str] = []  # batches whose datasets were recorded as failed, and why
         self._submitted = 0
         self._last_liveness = 0.0
 
@@ -158,50 +176,58 @@ class FanOut:
     def _last_heartbeats(self, batches: list[Batch], since: datetime) -> dict[str, datetime]:
         from prefect.events.filters import EventFilter, EventNameFilter, EventOccurredFilter, EventResourceFilter
 
-        resources = [f"prefect.flow-run.{b.flow_run_id}" for b in batches]
-        page = self.client.read_events(
-            filter=EventFilter(occurred=EventOccurredFilter(since=since), event=EventNameFilter(name=[HEARTBEAT_EVENT]),
-                               resource=EventResourceFilter(id=resources)),
-            limit=200,
-        )
         last: dict[str, datetime] = {}
-        for event in page.events:
-            rid = event.resource.id
-            last[rid] = max(last.get(rid, event.occurred), event.occurred)
+        for batch in batches:  # one query each: the newest heartbeat comes first
+            resource = f"prefect.flow-run.{batch.flow_run_id}"
+            page = self.client.read_events(
+                filter=EventFilter(occurred=EventOccurredFilter(since=since), event=EventNameFilter(name=[HEARTBEAT_EVENT]),
+                                   resource=EventResourceFilter(id=[resource])),
+                limit=1,
+            )
+            if page.events:
+                last[resource] = page.events[0].occurred
         return last
 
-    def _lost_or_unstarted(self, running: list[tuple[Batch, object]], now: datetime) -> list[tuple[Batch, str]]:
-        """Batches whose worker is gone (silent too long) or that no worker started in time."""
+    def _verdicts(self, live: list[tuple[Batch, object]], now: datetime) -> list[Verdict]:
+        """The live batches to give up: never started in time, stuck starting, or silent while running.
+
+        Starting a flow run's process takes a while (imports) and sends no
+        heartbeat yet, so a batch that is still starting is judged by the start
+        timeout; a running one by its heartbeats.
+        """
         if time.monotonic() - self._last_liveness < LIVENESS_EVERY_SECONDS:
             return []
         self._last_liveness = time.monotonic()
         silent_after = timedelta(seconds=self.settings.worker_timeout_seconds)
         start_within = timedelta(seconds=self.settings.fanout_start_timeout_seconds)
-        started = [(b, r) for b, r in running if r.state.is_running() or r.state.is_pending()]
-        beats = self._last_heartbeats([b for b, _ in started], now - silent_after) if started else {}
-        verdicts = []
-        for batch, flow_run in running:
+        running = [b for b, r in live if r.state.is_running()]
+        beats = self._last_heartbeats(running, now - silent_after) if running else {}
+        found = []
+        for batch, flow_run in live:
             since = flow_run.state.timestamp or now
             if flow_run.state.is_scheduled():
                 if now - (flow_run.expected_start_time or since) > start_within:
-                    verdicts.append((batch, f"no worker of pool {self.pool} started it within "
-                                            f"{self.settings.fanout_start_timeout_seconds:g} s"))
-                continue
-            last = max(since, beats.get(f"prefect.flow-run.{batch.flow_run_id}", since))
-            if now - last > silent_after:
-                verdicts.append((batch, f"its worker went silent (no heartbeat for "
-                                        f"{self.settings.worker_timeout_seconds:g} s)"))
-        return verdicts
+                    found.append(Verdict(batch, Lost.UNSTARTED, f"no worker of pool {self.pool} started it within "
+                                                                f"{self.settings.fanout_start_timeout_seconds:g} s"))
+            elif flow_run.state.is_running():
+                last = max(since, beats.get(f"prefect.flow-run.{batch.flow_run_id}", since))
+                if now - last > silent_after:
+                    found.append(Verdict(batch, Lost.SILENT, f"its worker went silent (no heartbeat for "
+                                                             f"{self.settings.worker_timeout_seconds:g} s)"))
+            elif now - since > start_within:  # pending: a worker took it but its process never came up
+                found.append(Verdict(batch, Lost.SILENT, f"its worker did not start it within "
+                                                         f"{self.settings.fanout_start_timeout_seconds:g} s"))
+        return found
 
-    def _give_up(self, batch: Batch, reason: str) -> None:
-        """Mark a silent batch Crashed (or an unstarted one Cancelled) so the UI and a late worker agree."""
-        from prefect.states import Cancelled, Crashed
+    def _give_up(self, verdict: Verdict) -> None:
+        """Cancel a batch given up on: a worker that is alive after all stops its process, so no dataset runs twice."""
+        from prefect.states import Cancelled, Cancelling
 
-        state = Cancelled(message=reason) if "started" in reason else Crashed(message=reason)
+        state = Cancelled if verdict.kind == Lost.UNSTARTED else Cancelling
         try:
-            self.client.set_flow_run_state(batch.flow_run_id, state, force=True)
+            self.client.set_flow_run_state(verdict.batch.flow_run_id, state(message=verdict.reason), force=True)
         except Exception as exc:  # the server may be briefly unavailable: the batch is handled all the same
-            self._log(f"{batch.name}: could not mark it {state.name}: {exc}")
+            self._log(f"{verdict.batch.name}: could not cancel it: {exc}")
 
     def _settle(self, batch: Batch, why: str, retryable: bool) -> Batch | None:
         """A finished batch: its missing datasets are retried once, then recorded as lost."""
@@ -209,9 +235,9 @@ class FanOut:
         if not missing:
             return None
         if retryable and batch.attempt < MAX_ATTEMPTS:
-            self.notes.append(f"{batch.name} ({why}): {len(missing)} dataset(s) retried")
+            self.retried.append(f"{batch.name} ({why}): {len(missing)} dataset(s) run again")
             return self.submit(missing, batch.attempt + 1)
-        self.notes.append(f"{batch.name} ({why}): {len(missing)} dataset(s) recorded as failed")
+        self.lost.append(f"{batch.name} ({why}): {len(missing)} dataset(s) recorded as failed")
         for dataset in missing:
             outcome = self.record_lost(dataset, f"not processed: flow run {batch.name} {why}")
             self.outcomes[dataset.id] = outcome
@@ -223,22 +249,32 @@ class FanOut:
         from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
         open_batches = [self.submit(chunk, 1) for chunk in chunks(datasets, self.settings.fanout_batch_size)]
+        failures = 0
         while open_batches:
             time.sleep(POLL_SECONDS)
-            runs = {r.id: r for r in self.client.read_flow_runs(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[b.flow_run_id for b in open_batches])))}
-            self._collect(open_batches)  # after reading the states: a final state's reports are all in
-            now = datetime.now(timezone.utc)
-            still_open, verdicts = [], {}
+            try:
+                runs = {r.id: r for r in self.client.read_flow_runs(
+                    flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[b.flow_run_id for b in open_batches])))}
+                self._collect(open_batches)  # after reading the states: a final state's reports are all in
+            except Exception as exc:  # the server briefly unavailable: ask again, but not forever
+                failures += 1
+                if failures * POLL_SECONDS > MAX_SERVER_SILENCE_SECONDS:
+                    raise FanOutError(f"the Prefect server did not answer for {MAX_SERVER_SILENCE_SECONDS} s: {exc}") from None
+                continue
+            failures = 0
             live = [(b, runs[b.flow_run_id]) for b in open_batches if not runs[b.flow_run_id].state.is_final()]
-            for batch, reason in self._lost_or_unstarted(live, now):
-                self._give_up(batch, reason)
-                verdicts[batch.flow_run_id] = reason
+            try:
+                verdicts = {v.batch.flow_run_id: v for v in self._verdicts(live, datetime.now(timezone.utc))}
+            except Exception as exc:  # liveness is asked again in a few seconds
+                self._log(f"could not check the batches' heartbeats: {exc}")
+                verdicts = {}
+            still_open = []
             for batch in open_batches:
                 state = runs[batch.flow_run_id].state
                 if batch.flow_run_id in verdicts:
-                    reason = verdicts[batch.flow_run_id]
-                    retry = self._settle(batch, reason, retryable="started" not in reason)
+                    verdict = verdicts[batch.flow_run_id]
+                    self._give_up(verdict)
+                    retry = self._settle(batch, verdict.reason, retryable=verdict.kind == Lost.SILENT)
                 elif state.is_final():
                     reason = f"ended {state.name}" + (f": {state.message}" if state.message and not state.is_completed() else "")
                     retry = self._settle(batch, reason, retryable=True)
@@ -255,10 +291,17 @@ class FanOut:
             self.logger.info(message)
 
 
+@dataclass(frozen=True)
+class FanOutResult:
+    outcomes: list[DatasetOutcome]  # every dataset's, once, in the order given
+    retried: list[str]  # batches run again, and why (the night went on)
+    lost: list[str]  # batches whose datasets were recorded as failed, and why
+
+
 def fan_out(settings: Settings, run_id: str, run_name: str, datasets: list[Dataset], *, parameters: dict,
             record_lost: Callable[[Dataset, str], DatasetOutcome],
-            progress: Callable[[DatasetOutcome], None] | None = None, logger=None) -> tuple[list[DatasetOutcome], list[str]]:
-    """Run `datasets` as batches on `settings.work_pool`; every dataset's outcome once, and notes on retries.
+            progress: Callable[[DatasetOutcome], None] | None = None, logger=None) -> FanOutResult:
+    """Run `datasets` as batches on `settings.work_pool`.
 
     `parameters` go to every batch (the HTTP retries); `record_lost(dataset,
     reason)` records a dataset no batch reported.
@@ -266,7 +309,7 @@ def fan_out(settings: Settings, run_id: str, run_name: str, datasets: list[Datas
     from prefect.client.orchestration import get_client
 
     if not datasets:
-        return [], []
+        return FanOutResult([], [], [])
     with get_client(sync_client=True) as client:
         try:
             ensure_batch_deployment(client, settings.work_pool or "")
@@ -275,5 +318,4 @@ def fan_out(settings: Settings, run_id: str, run_name: str, datasets: list[Datas
         fan = FanOut(client, settings, run_id, run_name, parameters=parameters, record_lost=record_lost,
                      progress=progress, logger=logger)
         outcomes = fan.run(datasets)
-    return outcomes, fan.notes
-
+    return FanOutResult(outcomes, fan.retried, fan.lost)

@@ -249,16 +249,16 @@ def _fan_out(run: RunContext, datasets: list[Dataset], collect_retries: int, ret
     def record_lost(dataset: Dataset, reason: str) -> DatasetOutcome:
         return with_portal_state(run.publisher.record_failure(dataset, Status.PUBLISH_ERROR, reason), run.publisher)
 
-    outcomes, notes = fan_out(
+    result = fan_out(
         run.settings, run.run_id, flow_run.get_name() or run.run_id, datasets,
         parameters=dict(collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds),
         record_lost=record_lost, progress=progress.finished if progress is not None else None,
         logger=get_run_logger(),
     )
-    run_errors.extend(f"fan-out: {note}" for note in notes if "failed" in note)
-    for note in notes:
+    for note in result.retried:
         get_run_logger().warning("fan-out: %s", note)
-    return outcomes
+    run_errors.extend(f"fan-out: {note}" for note in result.lost)
+    return result.outcomes
 
 
 def _run(
