@@ -58,12 +58,14 @@ class CountingCKAN:
         base = own.path.rstrip("/")
         return not base or other.path == base or other.path.startswith(base + "/")
 
-    def call(self, action: str, data: Mapping[str, Any] | None = None, *, files: Mapping[str, BinaryIO] | None = None) -> Any:
+    def call(self, action: str, data: Mapping[str, Any] | None = None, *, files: Mapping[str, BinaryIO] | None = None,
+             timeout: float | None = None) -> Any:
+        """One API call; `timeout` (seconds) overrides the client's for a call known to run long."""
         with self._lock:
             self.calls[action] = self.calls.get(action, 0) + 1
         return self._remote.call_action(
             action, dict(data or {}), files=dict(files) if files else None,
-            requests_kwargs={"timeout": self._timeout},
+            requests_kwargs={"timeout": timeout or self._timeout},
         )
 
     @property

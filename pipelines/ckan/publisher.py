@@ -269,7 +269,6 @@ class Publisher:
                 "source_etag": collected.validators.etag or "",
                 "source_last_modified": collected.validators.last_modified or "",
             }
-            first_load = data_res is None
             if data_res is None or data_res.get("sha256") != data.sha256:
                 pending = {**fields, "datastore_sha256": (data_res or {}).get("datastore_sha256", "")}
                 data_res = resources.upload(writes, pkg["id"], "data", data.path, pending, data_res)
@@ -279,13 +278,6 @@ class Publisher:
                 # "not modified?" instead of downloading again. One write, reported as such.
                 resources.patch_fields(writes, data_res["id"], {k: v for k, v in fields.items() if k.startswith("source_")})
                 changes.validators_refreshed = True
-            if data_res.get("datastore_sha256") != data.sha256:
-                if schema is None:
-                    raise PublishError(f"dataset {dataset.id!r}: no Table Schema given for the DataStore load")
-                datastore.load(writes, data_res["id"], data.path, schema, replace=not first_load)
-                resources.patch_fields(writes, data_res["id"], {"datastore_sha256": data.sha256})
-                if "data uploaded" not in changes:
-                    changes.append("DataStore reloaded")
         elif data_res is None:
             raise PublishError(f"dataset {dataset.id!r}: the source was not modified but nothing is published yet")
 
@@ -299,6 +291,14 @@ class Publisher:
 
         if schema is not None:
             changes.append(self._upload_json(pkg, "schema", dataset.id, schema, {}, writes))
+        # After the schema upload: the portal's DataStore load reads the column types from it.
+        if data is not None and data_res.get("datastore_sha256") != data.sha256:
+            if schema is None:
+                raise PublishError(f"dataset {dataset.id!r}: no Table Schema given for the DataStore load")
+            datastore.load(writes, data_res["id"], data.sha256)
+            resources.patch_fields(writes, data_res["id"], {"datastore_sha256": data.sha256})
+            if "data uploaded" not in changes:
+                changes.append("DataStore reloaded")
         if report is not None:
             body = _report_body(report)
             changes.append(self._upload_json(pkg, "report", dataset.id, body, {"valid": str(bool(body.get("valid"))).lower()}, writes))

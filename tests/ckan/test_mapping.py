@@ -5,7 +5,6 @@ import json
 import pytest
 
 from pipelines.ckan import mapping
-from pipelines.ckan.datastore import datastore_fields, datastore_type, primary_key
 
 from .builders import catalog, dataset, organization
 
@@ -61,23 +60,3 @@ def test_organization_differs_only_on_real_changes():
     current = {**desired, "extras": list(reversed(desired["extras"])), "id": "abc"}
     assert not mapping.organization_differs(current, desired)
     assert mapping.organization_differs({**current, "title": "Annan"}, desired)
-
-
-def test_datastore_types_follow_the_table_schema():
-    schema = {
-        "fields": [
-            {"name": "kommunkod", "type": "string", "title": "Kommunkod", "description": "SCB:s kod"},
-            {"name": "antal", "type": "integer"},
-            {"name": "liten", "type": "integer", "constraints": {"minimum": 0, "maximum": 100}},
-            {"name": "andel", "type": "number"},
-            {"name": "datum", "type": "date"},
-            {"name": "tid", "type": "datetime"},
-            {"name": "ok", "type": "boolean"},
-        ],
-        "primaryKey": "kommunkod",
-    }
-    fields = datastore_fields(schema)
-    assert [f["type"] for f in fields] == ["text", "bigint", "int", "numeric", "date", "timestamp", "bool"]
-    assert fields[0]["info"] == {"label": "Kommunkod", "notes": "SCB:s kod"}
-    assert primary_key(schema) == ["kommunkod"]
-    assert datastore_type({"name": "g", "type": "geopoint"}) == "text"

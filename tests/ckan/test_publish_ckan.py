@@ -67,8 +67,11 @@ def test_second_identical_run_makes_zero_write_calls(project):
 def test_content_change_updates_file_and_datastore(project, ckan_portal):
     project.run()
     project.write_data(CSV_V1 + "0881,Nybro,9,0.5,2024-06-04\n")
-    outcome, _ = project.run()
+    outcome, client = project.run()
     assert outcome.status == Status.PUBLISHED and "data uploaded" in outcome.message
+    # one portal-side COPY load; the rows are not sent again as JSON
+    assert client.calls.get("kalmar_datastore_load") == 1
+    assert not {a for a in client.calls if a.startswith("datastore_") and a != "datastore_search"}, client.calls
     pkg = ckan_portal.anonymous().action.package_show(id=project.dataset.id)
     assert len([r for r in pkg["resources"] if r["kalmar_role"] == "data"]) == 1
     data = resources.find(pkg, "data")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from pipelines.ckan.mapping import organization_dict, package_dict
+from pipelines.ckan.resources import ROLE_DESCRIPTIONS
 from pipelines.model import (Catalog, CatalogMeta, Contact, Dataset, Organization, Source,
                              Temporal)
 
@@ -67,11 +68,12 @@ def build_catalog(token: str) -> Catalog:
 
 
 def upload(api, package_id: str, name: str, role: str, body: bytes, tmp: Path, **fields) -> dict:
+    """A resource as the publisher writes it (pipelines/ckan/resources.py): its role's description."""
     path = tmp / name
     path.write_bytes(body)
     with path.open("rb") as fh:
         return api.action.resource_create(
-            package_id=package_id, name=name, upload=fh, kalmar_role=role,
+            package_id=package_id, name=name, upload=fh, kalmar_role=role, description=ROLE_DESCRIPTIONS[role],
             sha256=sha256(body), size=len(body), **fields)
 
 

@@ -208,6 +208,18 @@ def test_sort_orders(ckan_portal, unique_name, org):
     assert titles("metadata_modified asc") == ["Zebra", "Äpple", "banan", "Örter"]
     names = [d["name"] for d in _search(api, fq=f"organization:{org}", sort="name desc")["results"]]
     assert names == sorted(names, reverse=True)
+    # No page-view tracking here: popularity orders (the home page's "view_recent desc") follow the last change.
+    assert titles("view_recent desc") == titles("views_recent desc") == titles("metadata_modified desc")
+
+
+def test_home_page_lists_recent_datasets(ckan_portal, unique_name, org):
+    title = f"Hemsidans dataset {unique_name.token}"
+    _dataset(ckan_portal.api(), org, unique_name("hem"), title)
+
+    page = requests.get(ckan_portal.url + "/", timeout=30)
+
+    assert page.status_code == 200, page.text[-2000:]
+    assert title in page.text
 
 
 def test_private_dataset_invisible_to_anonymous_and_visible_to_org_member(ckan_portal, unique_name, org):

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "portal" / "ckanext-kalmar"))
 from ckanext.kalmar import dcat_vocab  # noqa: E402
 from ckanext.kalmar.ui import freshness  # noqa: E402
 
-SCHEMA = json.loads((ROOT / "pipelines" / "catalog.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "pipelines" / "catalog" / "catalog.schema.json").read_text(encoding="utf-8"))
 LABELS = json.loads((ROOT / "portal" / "ckanext-kalmar" / "ckanext" / "kalmar" / "ui" / "vocabulary_sv.json").read_text(encoding="utf-8"))
 FREQUENCIES = SCHEMA["$defs"]["frequency"]["enum"]
 PROMISES = sorted(freshness.FREQUENCY_DAYS)

@@ -101,7 +101,7 @@ def test_ckan_killed_between_upload_and_datastore_load(fault_stack, fault_proxy,
 
     # A changed dataset: the new file is uploaded, CKAN dies before the DataStore is replaced.
     proj.write_file(changed.id, csv_version(2))
-    trigger = fault_proxy.arm(action_is("datastore_delete"), stack.kill_ckan)
+    trigger = fault_proxy.arm(action_is("kalmar_datastore_load"), stack.kill_ckan)
     out = proj.run(changed.id)[changed.id]
     scenario.text("outcome", out)
     assert trigger.fired.is_set() and out.status == "publish_error"
@@ -114,7 +114,7 @@ def test_ckan_killed_between_upload_and_datastore_load(fault_stack, fault_proxy,
     # A new dataset: CKAN dies before its first DataStore load; it must stay invisible to the public.
     new = proj.add_file(unique_name("ny"), csv_version(7))
     scenario.expect(new.id, csv_version(7), rows=3)
-    trigger = fault_proxy.arm(action_is("datastore_create"), stack.kill_ckan)
+    trigger = fault_proxy.arm(action_is("kalmar_datastore_load"), stack.kill_ckan)
     out = proj.run(new.id)[new.id]
     assert trigger.fired.is_set() and out.status == "publish_error"
     stack.up()
@@ -135,8 +135,8 @@ def test_postgresql_restarted_during_a_run(fault_stack, fault_proxy, unique_name
     ids = [proj.add_file(unique_name(f"pg{i}"), csv_version(i, rows=12)).id for i in range(4)]
     for i, dataset_id in enumerate(ids):
         scenario.expect(dataset_id, csv_version(i, rows=12), rows=12)
-    upserts = itertools.count(1)
-    trigger = fault_proxy.arm(lambda path, body: action_is("datastore_upsert")(path, body) and next(upserts) == 2,
+    loads = itertools.count(1)
+    trigger = fault_proxy.arm(lambda path, body: action_is("kalmar_datastore_load")(path, body) and next(loads) == 2,
                               stack.restart_postgres)
     pid_before = stack.ckan_pids()[0]
     postmaster = lambda: (stack.state / "pg" / "postmaster.pid").read_text().split()[0]  # noqa: E731

@@ -201,6 +201,7 @@ def test_token_of_one_organization_cannot_change_another(project, ckan_portal, u
             resource_id=data["id"], method="insert", force=True, records=[{"kommunkod": "0999", "kommun": "X", "antal": 1}]),
         "datastore_delete": lambda: api.action.datastore_delete(resource_id=data["id"], force=True),
         "datastore_create": lambda: api.action.datastore_create(resource_id=data["id"], force=True, records=[]),
+        "kalmar_datastore_load": lambda: api.action.kalmar_datastore_load(resource_id=data["id"]),
         "organization_member_create": lambda: api.action.organization_member_create(
             id=project.org, username=user.name, role="admin"),
     }

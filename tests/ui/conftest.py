@@ -119,7 +119,7 @@ def published(ckan_portal, fixture_server, tmp_path_factory):
     def publish(ds, run_id):
         publisher = Publisher(CountingCKAN(ckan_portal.url, ckan_portal.token), cat, settings)
         publisher.sync_organizations()
-        return process_dataset(ds, cat, settings, publisher, run_id=run_id)
+        return process_dataset(ds, settings, publisher, run_id=run_id)
 
     for ds in (table, broken, geo):
         outcome = publish(ds, "first")

@@ -20,7 +20,9 @@ per docs/ckan-mapping.md:
 import hashlib
 import json
 import logging
+import re
 
+from ckan import model
 from ckan.plugins import toolkit
 from ckanext.dcat.profiles import EuropeanDCATAP3Profile
 from ckanext.dcat.profiles.base import DCAT, DCATAP, DCT, FOAF, SKOS, SPDX, VCARD
@@ -28,12 +30,17 @@ from ckanext.dcat.utils import catalog_uri, resource_uri
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from ckanext.kalmar import dcat_places as P
 from ckanext.kalmar import dcat_vocab as V
 
 log = logging.getLogger(__name__)
 
 CATALOG_PUBLISHER_OPTION = "ckanext.kalmar.catalog_publisher"
 CATALOG_LICENSE_OPTION = "ckanext.kalmar.catalog_license"
+CATALOG_SPATIAL_OPTION = "ckanext.kalmar.catalog_spatial"
+AVAILABILITY_OPTION = "ckanext.kalmar.distribution_availability"
+# Characters an IRI may not hold (RFC 3987: space, controls, <>"{}|\^`) and a % that starts no escape.
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]|%(?![0-9A-Fa-f]{2})')
 
 
 def _site():
@@ -59,6 +66,16 @@ def _json_list(value):
 
 def _absolute(value):
     return isinstance(value, str) and value.startswith(("http://", "https://"))
+
+
+def encode_iri(value):
+    """Percent-encode what an IRI may not contain (UTF-8 bytes), and nothing else.
+
+    A resource URL or website typed with a space, `|`, `"` or `{` is still the address the steward
+    meant; written as such into Turtle it breaks the whole document. Encoding exactly the forbidden
+    characters keeps every valid IRI (non-ASCII letters and existing %XX escapes included) unchanged.
+    """
+    return _IRI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), value)
 
 
 class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
@@ -87,6 +104,8 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
             self._legislation(dataset_ref)
         self._distributions(dataset_dict, dataset_ref, extras, site, hvd)
         self._byte_sizes()
+        self._locations(dataset_ref)
+        self._encode_iris()
         if publisher is None:
             log.warning("dataset %s has no organization: no dct:publisher", dataset_dict.get("name"))
 
@@ -106,6 +125,14 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
         licence = URIRef(toolkit.config.get(CATALOG_LICENSE_OPTION) or V.CC0)
         g.set((catalog_ref, DCT.license, licence))
         g.add((licence, RDF.type, DCT.LicenseDocument))
+        self._licence_types(licence)
+        issued = (catalog_dict or {}).get("issued")
+        if issued:  # when the catalog's first dataset was published (dcat_cache passes it)
+            g.set((catalog_ref, DCT.issued, Literal(issued[:19], datatype=XSD.dateTime)))
+        spatial = toolkit.config.get(CATALOG_SPATIAL_OPTION)
+        if _absolute(spatial):
+            g.set((catalog_ref, DCT.spatial, URIRef(spatial)))
+            self._locations(catalog_ref)
         scheme = URIRef(V.DATA_THEME_SCHEME)
         g.set((catalog_ref, DCAT.themeTaxonomy, scheme))
         g.add((scheme, RDF.type, SKOS.ConceptScheme))
@@ -117,17 +144,22 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
             return
         ref = self._describe_publisher(org)
         g.set((catalog_ref, DCT.publisher, ref))
+        self._encode_iris()
 
     # --- publisher ---------------------------------------------------------------------------
 
     def _org(self, org_id):
+        """An organization as {id, name, title, extras}, read from CKAN's model.
+
+        Not organization_show: that action also counts the organization's datasets with a search,
+        which made each dataset's graph cost a search (~0.3 s) for a name and a few extras.
+        """
         if org_id not in self._orgs:
-            try:
-                self._orgs[org_id] = toolkit.get_action("organization_show")(
-                    {"ignore_auth": True}, {"id": org_id, "include_datasets": False}
-                )
-            except toolkit.ObjectNotFound:
-                self._orgs[org_id] = None
+            group = model.Group.get(org_id)
+            self._orgs[org_id] = None if group is None or group.state != "active" else {
+                "id": group.id, "name": group.name, "title": group.title,
+                "extras": [{"key": k, "value": v} for k, v in sorted((group.extras or {}).items())],
+            }
         return self._orgs[org_id]
 
     def _catalog_publisher_org(self):
@@ -135,7 +167,7 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
         wanted = toolkit.config.get(CATALOG_PUBLISHER_OPTION)
         if wanted:
             return self._org(wanted)
-        names = toolkit.get_action("organization_list")({"ignore_auth": True}, {})
+        names = [g.name for g in model.Session.query(model.Group).filter_by(is_organization=True, state="active")]
         orgs = [self._org(name) for name in sorted(names)]
         orgs = [o for o in orgs if o]
         county = [o for o in orgs if len(_extras(o).get("code", "")) == 2]
@@ -297,6 +329,8 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
                 g.set((dist, DCAT.accessURL, URIRef(url)))
                 if role in V.ROLE_FORMATS or res.get("url_type") == "upload":
                     g.set((dist, DCAT.downloadURL, URIRef(url)))
+            if res.get("url_type") == "upload":
+                self._availability(dist)
             self._licence(dist, licence, rights)
             if res.get("sha256"):
                 checksum = URIRef(f"{dist}#sha256")
@@ -352,8 +386,7 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
             g.remove((dist, DCT.license, old))
         g.add((dist, DCT.license, licence))
         g.add((licence, RDF.type, DCT.LicenseDocument))
-        # ckanext-dcat marks every licence "UnknownIPR"; ours are known licences.
-        g.remove((licence, DCT.type, URIRef("http://purl.org/adms/licencetype/UnknownIPR")))
+        self._licence_types(licence)
         g.set((dist, DCT.rights, rights))
 
     def _rights(self, dataset_ref, dataset_dict, licence):
@@ -378,6 +411,7 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
             "Samma data som CSV-filen, som JSON ur portalens DataStore.", lang="sv")))
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.downloadURL, url))
+        self._availability(dist)
         self._format(dist, "JSON")
         self._licence(dist, licence, rights)
         if hvd:
@@ -392,6 +426,54 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
             for obj in g.objects(dist, pred):
                 if isinstance(obj, URIRef):
                     g.add((obj, RDF.type, cls))
+
+    def _availability(self, dist):
+        """Planned availability of a distribution the portal hosts (configured, see ckan.ini)."""
+        code = (toolkit.config.get(AVAILABILITY_OPTION) or "").strip().upper()
+        if code not in V.AVAILABILITY_LABELS:
+            return
+        ref = V.PLANNED_AVAILABILITY[code]
+        self.g.set((dist, DCATAP.availability, ref))
+        self._english_concept(ref, V.AVAILABILITY_LABELS[code])
+
+    def _licence_types(self, licence):
+        """The ADMS licence types of a licence we know (dcat_vocab.LICENCE_TYPES), else none.
+
+        ckanext-dcat marks every licence "UnknownIPR"; ours are known licences.
+        """
+        g = self.g
+        g.remove((licence, DCT.type, URIRef("http://purl.org/adms/licencetype/UnknownIPR")))
+        for code in V.LICENCE_TYPES.get(str(licence), ()):
+            ref = V.LICENCE_TYPE[code]
+            g.add((licence, DCT.type, ref))
+            self._english_concept(ref, V.LICENCE_TYPE_LABELS[code])
+
+    def _english_concept(self, ref, label):
+        """A skos:Concept with its authority table's English label (no Swedish one is published)."""
+        self.g.add((ref, RDF.type, SKOS.Concept))
+        self.g.set((ref, SKOS.prefLabel, Literal(label, lang="en")))
+
+    def _locations(self, subject):
+        """Each dct:spatial a dct:Location, with bbox and centroid where dcat_places knows them."""
+        g = self.g
+        for place in g.objects(subject, DCT.spatial):
+            if not isinstance(place, URIRef):
+                continue
+            g.add((place, RDF.type, DCT.Location))
+            known = P.PLACES.get(str(place))
+            if known:
+                g.set((place, DCAT.bbox, Literal(known.bbox_wkt(), datatype=P.WKT)))
+                g.set((place, DCAT.centroid, Literal(known.centroid_wkt(), datatype=P.WKT)))
+
+    def _encode_iris(self):
+        """Percent-encode every IRI in the graph that holds characters IRIs may not (encode_iri)."""
+        g = self.g
+        for s, p, o in list(g):
+            s2 = URIRef(encode_iri(str(s))) if isinstance(s, URIRef) and _IRI_UNSAFE.search(s) else s
+            o2 = URIRef(encode_iri(str(o))) if isinstance(o, URIRef) and _IRI_UNSAFE.search(o) else o
+            if s2 is not s or o2 is not o:
+                g.remove((s, p, o))
+                g.add((s2, p, o2))
 
     # --- graph surgery -----------------------------------------------------------------------
 

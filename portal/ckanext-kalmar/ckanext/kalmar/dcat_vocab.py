@@ -77,3 +77,18 @@ PUBLISHER_TYPE_LABELS = {
     "LocalAuthority": ("Kommun", "Local Authority"),
     "RegionalAuthority": ("Region", "Regional Authority"),
 }
+
+# Planned availability (EU authority table planned-availability) of distributions the portal hosts.
+PLANNED_AVAILABILITY = Namespace("http://publications.europa.eu/resource/authority/planned-availability/")
+AVAILABILITY_LABELS = {"AVAILABLE": "available", "STABLE": "stable", "EXPERIMENTAL": "experimental",
+                       "TEMPORARY": "temporary"}
+
+# ADMS licence types (http://purl.org/adms/licencetype/) of the licences in portal/licenses.json:
+# CC0 waives all rights; CC BY requires attribution; CC BY-SA also requires sharing alike.
+LICENCE_TYPE = Namespace("http://purl.org/adms/licencetype/")
+LICENCE_TYPES = {
+    "http://creativecommons.org/publicdomain/zero/1.0/": ("PublicDomain",),
+    "http://creativecommons.org/licenses/by/4.0/": ("Attribution",),
+    "http://creativecommons.org/licenses/by-sa/4.0/": ("Attribution", "ShareAlike"),
+}
+LICENCE_TYPE_LABELS = {"PublicDomain": "Public domain", "Attribution": "Attribution", "ShareAlike": "Share-alike"}

@@ -3,15 +3,18 @@
 Why here and in update_config: CKAN looks up its search backends in ckan.lib.search (`index_for`,
 `query_for`) on every call, and IConfigurer.update_config runs while CKAN loads its environment, before
 the first request, in every process (gunicorn workers and `ckan` CLI commands alike).
-Writes stop touching Solr (NoopSearchIndex) and searches run in PostgreSQL (PostgresPackageSearchQuery).
+Dataset writes maintain the search document table (PostgresSearchIndex, in the write's own
+transaction) and searches read it (PostgresPackageSearchQuery).
+The plugin also registers the `kalmar_datastore_load` action (datastore_load/).
 """
 
 from __future__ import annotations
 
 import ckan.plugins as p
 from ckan.lib import search
-from ckan.lib.search.index import NoopSearchIndex
 
+from . import datastore_load
+from .search.index import PostgresSearchIndex
 from .search.query import PostgresPackageSearchQuery
 
 
@@ -21,7 +24,7 @@ def _no_solr_schema(schema_file=None) -> bool:
 
 def install_postgres_search() -> None:
     """Swap CKAN's Solr index and dataset query for the PostgreSQL ones (idempotent)."""
-    search._INDICES["package"] = NoopSearchIndex
+    search._INDICES["package"] = PostgresSearchIndex
     search._QUERIES["package"] = PostgresPackageSearchQuery
     # Group and tag dictization (organization_show, group_list, ...) instantiate the class by this name.
     search.PackageSearchQuery = PostgresPackageSearchQuery
@@ -32,6 +35,36 @@ def install_postgres_search() -> None:
 
 class KalmarPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    # Search documents and DCAT fragments copy organization and group names and titles: an edit of
+    # one re-indexes its datasets in the same transaction (search/reindex.py).
+    p.implements(p.IOrganizationController, inherit=True)
+    p.implements(p.IGroupController, inherit=True)
+    # The whole DCAT catalog is served from its cache (dcat_cache.py) instead of ckanext-dcat's view.
+    p.implements(p.IMiddleware, inherit=True)
 
     def update_config(self, config):
         install_postgres_search()
+
+    def edit(self, group):
+        from .search.reindex import reindex_group_datasets
+
+        reindex_group_datasets(group)
+
+    def make_middleware(self, app, config):
+        from .dcat_cache import catalog_view
+
+        views = getattr(app, "view_functions", None)
+        if views is not None and "dcat.read_catalog" in views:
+            views["dcat.read_catalog"] = catalog_view(views["dcat.read_catalog"])
+        return app
+
+
+    # The DataStore loader (datastore_load/): COPY from the file store, typed by the Table Schema.
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+
+    def get_actions(self):
+        return datastore_load.actions()
+
+    def get_auth_functions(self):
+        return datastore_load.auth_functions()

@@ -1,50 +1,60 @@
-"""Facet counts (`facet.field`) by SQL GROUP BY over the matching datasets.
+"""Facet counts (`facet.field`) by SQL GROUP BY over the matching search documents.
 
 Why: the web UI's filter lists (organizations, groups, tags, formats, licences) and API clients read
-`search_facets`; Solr counted documents per value, so each query counts distinct datasets per value.
+`search_facets`; Solr counted documents per value. Multi-valued fields are arrays holding each value
+once per dataset, so counting rows of `unnest` counts datasets per value.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ckan.lib.search.common import SearchQueryError
+
 from . import fields
 
-# SQL yielding (dataset id, value) pairs for a facet field, joined to the matching ids in `matched m`.
-_VALUE_ROWS = {
-    "organization": 'SELECT m.id, o.name FROM matched m JOIN package p ON p.id = m.id JOIN "group" o ON o.id = p.owner_org',
-    "tags": (
-        "SELECT m.id, t.name FROM matched m JOIN package_tag pt ON pt.package_id = m.id AND pt.state = 'active' "
-        "JOIN tag t ON t.id = pt.tag_id AND t.vocabulary_id IS NULL"
-    ),
-    "groups": (
-        "SELECT m.id, g.name FROM matched m JOIN member mb ON mb.table_id = m.id AND mb.table_name = 'package' "
-        "AND mb.state = 'active' JOIN \"group\" g ON g.id = mb.group_id AND g.state = 'active' AND NOT g.is_organization"
-    ),
-    "res_format": (
-        "SELECT m.id, r.format FROM matched m JOIN resource r ON r.package_id = m.id AND r.state = 'active'"
-    ),
-    "owner_org": "SELECT m.id, p.owner_org FROM matched m JOIN package p ON p.id = m.id",
-    "license_id": "SELECT m.id, p.license_id FROM matched m JOIN package p ON p.id = m.id",
-    "type": "SELECT m.id, p.type FROM matched m JOIN package p ON p.id = m.id",
-    "dataset_type": "SELECT m.id, p.type FROM matched m JOIN package p ON p.id = m.id",
-}
+# Facetable fields: single-valued columns and arrays of the document table.
+SINGLE = {"organization": "organization", "owner_org": "owner_org", "license_id": "license_id",
+          "type": "type", "dataset_type": "type", "state": "state"}
+MULTI = {"tags": "tags", "groups": "groups", "res_format": "res_format", "res_type": "res_type"}
+MAX_FACET_FIELDS = 20
 
 
-def facet_sql(field_name: str, matched_cte: str, params: fields.Params, limit: int, mincount: int) -> str:
-    """One statement returning (value, count) rows, most frequent first, for one facet field."""
-    if field_name in _VALUE_ROWS:
-        rows = _VALUE_ROWS[field_name]
-    else:  # any other field is an extra, as in CKAN's Solr schema
-        key = params.add(fields.extra_key(field_name))
-        rows = f"SELECT m.id, p.extras ->> {key} FROM matched m JOIN package p ON p.id = m.id"
+def column(field_name: str, params: fields.Params) -> tuple[str, bool]:
+    """(SQL over the matched rows `m`, whether it is an array) for one facet field."""
+    if field_name in SINGLE:
+        return f"m.{SINGLE[field_name]}", False
+    if field_name in MULTI:
+        return f"m.{MULTI[field_name]}", True
+    if not field_name or len(field_name) > 100:
+        raise SearchQueryError(f"facet.field: {field_name[:100]!r} is not a field name")
+    return f"(m.extras ->> {params.add(fields.extra_key(field_name))})", False
+
+
+def facet_sql(field_name: str, params: fields.Params, limit: int, mincount: int) -> str:
+    """A sub-select giving the facet as a JSON array of [value, count], most frequent first."""
+    expr, is_array = column(field_name, params)
+    source = f"m, unnest({expr}) AS f(val)" if is_array else f"(SELECT {expr} AS val FROM m) AS f"
     limit_sql = f"LIMIT {int(limit)}" if limit >= 0 else ""
     return (
-        f"WITH {matched_cte}, vals(id, val) AS ({rows}) "
-        f"SELECT val, count(DISTINCT id) AS n FROM vals WHERE val IS NOT NULL AND val <> '' "
-        f"GROUP BY val HAVING count(DISTINCT id) >= {max(int(mincount), 0)} ORDER BY n DESC, val ASC {limit_sql}"
+        f"(SELECT coalesce(json_agg(json_build_array(val, n)), '[]') FROM ("
+        f"SELECT f.val, count(*) AS n FROM {source} WHERE f.val IS NOT NULL AND f.val <> '' "
+        f"GROUP BY f.val HAVING count(*) >= {max(int(mincount), 0)} ORDER BY n DESC, f.val ASC {limit_sql}) AS x)"
     )
 
 
-def as_dict(rows: list[Any]) -> dict[str, int]:
-    return {row[0]: int(row[1]) for row in rows}
+def columns_needed(wanted: list[str]) -> set[str]:
+    """Document columns the matched rows must carry for these facets."""
+    needed = set()
+    for name in wanted:
+        if name in SINGLE:
+            needed.add(SINGLE[name])
+        elif name in MULTI:
+            needed.add(MULTI[name])
+        else:
+            needed.add("extras")
+    return needed
+
+
+def as_dict(pairs: list[Any]) -> dict[str, int]:
+    return {value: int(count) for value, count in pairs}

@@ -1,11 +1,8 @@
-"""What each Solr field name of CKAN's search schema means in CKAN's own PostgreSQL tables.
+"""What each Solr field name of CKAN's search schema means in the search document table.
 
-Why: without Solr there is no index document, so every field a query may name must be answered from
-the live tables (`package`, `package_extra`, `package_tag`, `resource`, `member`, `group`). Keeping the
-whole mapping in one table-like module makes it easy to see which fields work and how.
-
-SQL fragments refer to the current dataset as `p` (package) and its organization as `o` (group).
-Values are never put into SQL text: `Params.add` returns a bind-parameter name.
+Why one table-like module: every field a query, a facet, a sort or `fl` may name is answered from a
+column of the search document table (alias `d`, see table.py), so it is easy to see which fields
+work and how. Values are never put into SQL text: `Params.add` returns a bind-parameter name.
 """
 
 from __future__ import annotations
@@ -13,21 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# The weighted full-text document of a dataset (CKAN's Solr `text` field, in Swedish):
-# A title and name, B tags, C organization title and description, D resource names and descriptions.
-TEXT_CONFIG = "swedish"
-DOCUMENT_SQL = f"""(
-    setweight(to_tsvector('{TEXT_CONFIG}', coalesce(p.title, '')), 'A') ||
-    setweight(to_tsvector('{TEXT_CONFIG}', translate(coalesce(p.name, ''), '-_', '  ')), 'A') ||
-    setweight(to_tsvector('{TEXT_CONFIG}', coalesce((
-        SELECT string_agg(t.name, ' ') FROM package_tag pt JOIN tag t ON t.id = pt.tag_id
-        WHERE pt.package_id = p.id AND pt.state = 'active'), '')), 'B') ||
-    setweight(to_tsvector('{TEXT_CONFIG}', coalesce(o.title, '')), 'C') ||
-    setweight(to_tsvector('{TEXT_CONFIG}', coalesce(p.notes, '')), 'C') ||
-    setweight(to_tsvector('{TEXT_CONFIG}', coalesce((
-        SELECT string_agg(coalesce(r.name, '') || ' ' || coalesce(r.description, ''), ' ')
-        FROM resource r WHERE r.package_id = p.id AND r.state = 'active'), '')), 'D')
-)"""
+from .table import TEXT_CONFIG
+
+DOCUMENT_SQL = "d.document"
 
 
 @dataclass
@@ -42,66 +27,75 @@ class Params:
         return f":{name}"
 
 
-# Plain string columns of `package`, compared exactly (Solr `string` fields).
+# Plain string columns, compared exactly (Solr `string` fields).
 PACKAGE_COLUMNS = {
-    "id": "p.id",
-    "name": "p.name",
-    "license_id": "p.license_id",
-    "type": "p.type",
-    "dataset_type": "p.type",
-    "state": "p.state",
-    "owner_org": "p.owner_org",
-    "creator_user_id": "p.creator_user_id",
-    "maintainer": "p.maintainer",
-    "maintainer_email": "p.maintainer_email",
-    "author": "p.author",
-    "author_email": "p.author_email",
-    "url": "p.url",
-    "version": "p.version",
-    "title_string": "p.title",
+    "id": "d.id",
+    "name": "d.name",
+    "license_id": "d.license_id",
+    "type": "d.type",
+    "dataset_type": "d.type",
+    "state": "d.state",
+    "owner_org": "d.owner_org",
+    "organization": "d.organization",
+    "creator_user_id": "d.creator_user_id",
+    "maintainer": "d.maintainer",
+    "maintainer_email": "d.maintainer_email",
+    "author": "d.author",
+    "author_email": "d.author_email",
+    "url": "d.url",
+    "version": "d.version",
+    "title_string": "d.title",
     "entity_type": "'package'",
 }
 
-# Fields holding one or many related names: SQL that yields the dataset's values, one per row.
-MULTI_VALUED = {
-    "organization": "SELECT o2.name FROM \"group\" o2 WHERE o2.id = p.owner_org",
-    "tags": (
-        "SELECT t.name FROM package_tag pt JOIN tag t ON t.id = pt.tag_id "
-        "WHERE pt.package_id = p.id AND pt.state = 'active' AND t.vocabulary_id IS NULL"
-    ),
-    "groups": (
-        "SELECT g.name FROM member m JOIN \"group\" g ON g.id = m.group_id "
-        "WHERE m.table_id = p.id AND m.table_name = 'package' AND m.state = 'active' "
-        "AND g.state = 'active' AND NOT g.is_organization"
-    ),
-    "res_format": "SELECT r.format FROM resource r WHERE r.package_id = p.id AND r.state = 'active'",
-    "res_name": "SELECT r.name FROM resource r WHERE r.package_id = p.id AND r.state = 'active'",
-    "res_url": "SELECT r.url FROM resource r WHERE r.package_id = p.id AND r.state = 'active'",
-    "res_type": "SELECT r.resource_type FROM resource r WHERE r.package_id = p.id AND r.state = 'active'",
+# Fields holding many values per dataset: text[] columns (GIN-indexed where facets and filters use them).
+ARRAY_COLUMNS = {
+    "tags": "d.tags",
+    "groups": "d.groups",
+    "res_format": "d.res_format",
+    "res_name": "d.res_name",
+    "res_url": "d.res_url",
+    "res_type": "d.res_type",
 }
 
 # Analysed text fields (Solr `text`): matched with the Swedish full-text configuration.
 TEXT_FIELDS = {
     None: DOCUMENT_SQL,
     "text": DOCUMENT_SQL,
-    "title": f"to_tsvector('{TEXT_CONFIG}', coalesce(p.title, ''))",
-    "notes": f"to_tsvector('{TEXT_CONFIG}', coalesce(p.notes, ''))",
-    "res_description": f"""to_tsvector('{TEXT_CONFIG}', coalesce((SELECT string_agg(r.description, ' ')
-        FROM resource r WHERE r.package_id = p.id AND r.state = 'active'), ''))""",
+    "title": f"to_tsvector('{TEXT_CONFIG}', d.title)",
+    "notes": f"to_tsvector('{TEXT_CONFIG}', d.notes)",
+    "res_description": f"to_tsvector('{TEXT_CONFIG}', array_to_string(d.res_description, ' '))",
 }
 
 # Solr's *_ngram fields serve autocompletion (package_autocomplete): substring match here.
-NGRAM_FIELDS = {"name_ngram": "p.name", "title_ngram": "p.title"}
+NGRAM_FIELDS = {"name_ngram": "d.name", "title_ngram": "d.title"}
 
-TIMESTAMP_FIELDS = {"metadata_modified": "p.metadata_modified", "metadata_created": "p.metadata_created"}
+TIMESTAMP_FIELDS = {"metadata_modified": "d.metadata_modified", "metadata_created": "d.metadata_created"}
+
+# What `fl` may ask for: stored columns only, never a computed dataset.
+RESULT_COLUMNS = {
+    **{k: v for k, v in PACKAGE_COLUMNS.items() if k != "entity_type"},
+    **ARRAY_COLUMNS,
+    **TIMESTAMP_FIELDS,
+    "title": "d.title",
+    "notes": "d.notes",
+    "res_description": "d.res_description",
+    "private": "d.private",
+    "capacity": "CASE WHEN d.private THEN 'private' ELSE 'public' END",
+    "permission_labels": "d.permission_labels",
+    "num_resources": "cardinality(d.res_url)",
+    "num_tags": "cardinality(d.tags)",
+    "validated_data_dict": "d.validated_data_dict::text",
+    "data_dict": "coalesce(d.data_dict, d.validated_data_dict)::text",
+}
 
 
 def extra_value_sql(key_param: str) -> str:
-    """The value of one extra (CKAN 2.12 keeps extras in the JSONB column package.extras).
+    """The value of one extra (a key of the JSONB column `extras`).
 
     CKAN's Solr index holds each extra as `extras_<key>` and, unless the name is taken, as `<key>`.
     """
-    return f"(p.extras ->> {key_param})"
+    return f"(d.extras ->> {key_param})"
 
 
 def extra_key(field_name: str) -> str:

@@ -60,6 +60,13 @@ class Or:
 
 Node = Union[Term, Range, MatchAll, Not, And, Or]
 
+# What one query may cost: each term becomes a condition (and full-text terms a tsquery), each
+# level of parentheses a level of recursion in the parser and the compiler. Solr limits a query to
+# 1,024 clauses; a catalog search never needs more than a few dozen.
+MAX_CHARS = {"q": 1000, "fq": 2000}
+MAX_TERMS = 64
+MAX_DEPTH = 16
+
 _FIELD_RE = re.compile(r"[A-Za-z_*][A-Za-z0-9_.\-]*$")
 _RANGE_RE = re.compile(r"^([\[{])\s*(\S+)\s+TO\s+(\S+)\s*([\]}])$")
 
@@ -131,6 +138,15 @@ class _Parser:
         self.text, self.param = text, param
         self.toks = _tokenize(text, param)
         self.i = 0
+        self.depth = 0
+        self.terms = 0
+
+    def counted(self, node: Node) -> Node:
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise SearchQueryError(
+                f"{self.param}: more than {MAX_TERMS} terms in {self.text[:80]!r}...; search with fewer words or filters")
+        return node
 
     def error(self, what: str) -> SearchQueryError:
         at = self.toks[self.i].pos + 1 if self.i < len(self.toks) else len(self.text) + 1
@@ -187,10 +203,15 @@ class _Parser:
             raise self.error("missing a term")
         self.i += 1
         if t.kind == "LPAREN":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                self.i -= 1
+                raise self.error(f"more than {MAX_DEPTH} levels of parentheses")
             node = self.expr(field)
             if self.peek() is None or self.peek().kind != "RPAREN":
                 raise self.error("missing ')'")
             self.i += 1
+            self.depth -= 1
             return node
         if t.kind == "FIELD":
             v = self.peek()
@@ -202,24 +223,24 @@ class _Parser:
             if t.text == "*" and v.kind == "WORD" and v.text == "*":
                 return MatchAll()
             if v.kind == "RANGE":
-                return _range(t.text, v.text, self.param)
+                return self.counted(_range(t.text, v.text, self.param))
             if v.kind == "WORD":
-                return Term(t.text, v.text)
+                return self.counted(Term(t.text, v.text))
             if v.kind == "QUOTED":
-                return Term(t.text, v.text, phrase=True)
+                return self.counted(Term(t.text, v.text, phrase=True))
             self.i -= 1
             raise self.error(f"missing a value after '{t.text}:'")
         if t.kind == "WORD":
             if t.text == "*" and field is None:
                 return MatchAll()
-            return Term(field, t.text)
+            return self.counted(Term(field, t.text))
         if t.kind == "QUOTED":
-            return Term(field, t.text, phrase=True)
+            return self.counted(Term(field, t.text, phrase=True))
         if t.kind == "RANGE":
             if field is None:
                 self.i -= 1
                 raise self.error("a range needs a field, e.g. metadata_modified:[2024-01-01T00:00:00Z TO NOW]")
-            return _range(field, t.text, self.param)
+            return self.counted(_range(field, t.text, self.param))
         self.i -= 1
         raise self.error(f"unexpected {t.text!r}")
 
@@ -235,9 +256,15 @@ def _range(field: str, text: str, param: str) -> Node:
 def parse(text: str | None, param: str = "q") -> Node:
     """Parse one `q` or `fq` string; an empty one matches everything.
 
-    Raises SearchQueryError naming the parameter, the character position and the text.
+    Raises SearchQueryError naming the parameter, the character position and the text; also for a
+    query longer than MAX_CHARS, with more than MAX_TERMS terms or MAX_DEPTH levels of parentheses.
     """
     text = (text or "").strip()
+    limit = MAX_CHARS.get(param, MAX_CHARS["fq"])
+    if len(text) > limit:
+        raise SearchQueryError(f"{param}: {len(text)} characters; at most {limit} are allowed")
+    if "\x00" in text:
+        raise SearchQueryError(f"{param}: the query contains a NUL character (\\x00), which no dataset can match")
     if text.startswith("{!"):
         raise SearchQueryError(f"{param}: Solr local parameters ({text[:20]}...) are not supported")
     return _Parser(text, param).parse()
