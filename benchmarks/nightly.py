@@ -53,12 +53,15 @@ def portal_env() -> dict[str, str]:
 
 @contextmanager
 def prefect_backend(workers: int, work: Path, database_url: str, datasets: int):
-    """Where the flows run: the test harness (0 workers), or a PostgreSQL-backed server and N process workers."""
+    """Where the flows run: the test harness (0 workers), or a PostgreSQL-backed server and N process workers.
+
+    Yields None, or (with workers) a function that stops all workers but one.
+    """
     if workers == 0:
         from prefect.testing.utilities import prefect_test_harness
 
         with prefect_test_harness(server_startup_timeout=120):
-            yield
+            yield None
         return
     from pipelines.run import LocalPrefectServer, free_port
     from tests.run.servers import BIN, child_env, spawn, stop, throwaway_prefect_database
@@ -72,9 +75,14 @@ def prefect_backend(workers: int, work: Path, database_url: str, datasets: int):
         env = child_env(PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_API_URL=server.api_url)
         procs = [spawn([str(BIN / "prefect"), "worker", "start", "--pool", pool, "--type", "process", "--limit", "1",
                         "--name", f"bench-{i}"], env, work / f"worker-{i}.log") for i in range(workers)]
+        def keep_one_worker() -> None:
+            """Stop every worker but the first: the same night on one worker, for the two-against-one time."""
+            for proc in procs[1:]:
+                stop(proc)
+
         try:
             with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-                yield
+                yield keep_one_worker
         finally:
             for proc in procs:
                 stop(proc)
@@ -133,7 +141,7 @@ def main() -> None:
             raise SystemExit(f"FAIL: the nightly flow did not finish: {summary!r}")
         return summary
     try:
-        with prefect_backend(args.workers, work, database_url, args.datasets):
+        with prefect_backend(args.workers, work, database_url, args.datasets) as keep_one_worker:
             fanout = f"fanned out to {args.workers} process workers" if args.workers else "in one process"
             print(f"nightly benchmark: {args.datasets} datasets, concurrency {args.concurrency}, {fanout}, "
                   f"CKAN {settings.ckan_url}", flush=True)
@@ -147,6 +155,14 @@ def main() -> None:
             second_s = time.perf_counter() - t
             gets = sum(server.count(f"/bench/{token}/{i}.csv") for i in range(args.datasets)) - requests_before
             print(f"no-change run (Prefect):    {second_s:8.2f} s  {second.headline()}  writes={second.write_calls}  source GETs={gets}", flush=True)
+            one = None
+            if args.workers >= 2:
+                keep_one_worker()
+                t = time.perf_counter()
+                one = run_nightly()
+                one_s = time.perf_counter() - t
+                print(f"no-change run, 1 worker:    {one_s:8.2f} s  {one.headline()}  writes={one.write_calls}", flush=True)
+                print(f"ratio no-change run {args.workers} workers / 1 worker: {second_s / one_s:5.2f}x", flush=True)
 
         def bare(parallel: int) -> tuple[float, int, int]:
             client = connect(settings)
@@ -171,8 +187,15 @@ def main() -> None:
         print(f"CKAN write calls in the no-change run: {second.write_calls} (must be 0)")
         print(f"ratio no-change Prefect run / bare loop:        {second_s / loop_s:5.2f}x (target <= 2x)")
         print(f"ratio no-change Prefect run / bare thread pool: {second_s / pool_s:5.2f}x (target <= 2.5x)")
-        if second.write_calls != 0:
-            raise SystemExit("FAIL: the no-change run made CKAN write calls")
+        for name, summary in (("no-change run", second), ("one-worker run", one)):
+            if summary is None:
+                continue
+            if summary.write_calls != 0:
+                raise SystemExit(f"FAIL: the {name} made CKAN write calls")
+            statuses = sorted(o.status for o in summary.outcomes)
+            if statuses != ["unchanged"] * args.datasets:
+                raise SystemExit(f"FAIL: the {name} did not report every dataset once as unchanged: "
+                                 f"{len(statuses)} outcomes, {sorted(set(statuses))}")
     finally:
         server.stop()
         purge(settings, catalog, project.organization)

@@ -100,12 +100,15 @@ def _holders(conn, key: LockKey) -> list[str]:
     return [f"'{name or 'unnamed'}' from {host} since {start:%Y-%m-%d %H:%M:%S %Z}" for name, host, start in rows]
 
 
-def _refusal(conn, refused: list[LockKey], waited: float) -> RunLocked:
+def _refusal(conn, refused: list[LockKey], patience: float) -> RunLocked:
+    """The refusal, naming the wait asked for (the time measured differs by a poll, or more on a busy machine)."""
     first = refused[0]
     holders = _holders(conn, first)
-    others = f" and {len(refused) - 1} more" if len(refused) > 1 else ""
+    # The night's lock comes first and covers its datasets: naming it says all.
+    more = 0 if first == night_key() else len(refused) - 1
+    others = f" and {more} more dataset{'s' if more > 1 else ''}" if more else ""
     who = "; ".join(holders) if holders else "a run that has just finished or started"
-    waiting = f" after waiting {waited:.0f} s" if waited >= 1 else ""
+    waiting = f" after waiting {patience:g} s" if patience > 0 else ""
     return RunLocked(
         f"another run is processing {first.label}{others}{waiting}: held by {who}. "
         "Try again when it has finished, or let this run wait for it (`oppnadata run --wait SECONDS`, "
@@ -146,7 +149,7 @@ def run_lock(settings: Settings, dataset_ids: Iterable[str], *, whole_night: boo
         while refused := _try_all(conn, keys):
             waited = time.monotonic() - started
             if waited + POLL_SECONDS > wait:
-                raise _refusal(conn, refused, waited)
+                raise _refusal(conn, refused, wait)
             time.sleep(POLL_SECONDS)
         yield True
     finally:

@@ -97,7 +97,8 @@ class LocalPrefectServer:
     """
 
     def __init__(self, home: Path, *, database_url: str, port: int = DEFAULT_PORT, ui: bool = True,
-                 startup_timeout: float = 90.0):
+                 startup_timeout: float = 240.0):
+        # The first start migrates an empty PostgreSQL database: minutes on a busy machine.
         if not database_url.startswith("postgresql"):
             raise PrefectServerError(f"not a PostgreSQL database URL: {redacted(database_url)}")
         self.home = Path(home)

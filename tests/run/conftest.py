@@ -45,3 +45,20 @@ def prefect_database(ckan_portal):
 
     with throwaway_prefect_database(ckan_portal.prefect_database_url) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_prefect_server(tmp_path_factory, ckan_portal):
+    """One `prefect server start` on a throw-away PostgreSQL database, shared by the modules that need workers.
+
+    Its first start migrates an empty database (minutes on a busy machine), so
+    the modules share it and each uses work pools of its own.
+    """
+    from pipelines.run import LocalPrefectServer, free_port
+
+    from .servers import throwaway_prefect_database
+
+    home = tmp_path_factory.mktemp("prefect-server")
+    with throwaway_prefect_database(ckan_portal.prefect_database_url) as url, \
+            LocalPrefectServer(home, database_url=url, port=free_port(), ui=False, startup_timeout=300) as server:
+        yield server

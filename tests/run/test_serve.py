@@ -41,7 +41,7 @@ def test_serve_registers_the_stockholm_schedule_and_stops_its_server(tmp_path, p
     try:
         deployment = wait_for(
             lambda: api(api_url, lambda c: c.read_deployment_by_name(f"nightly/{DEPLOYMENT_NAME}")),
-            timeout=150, what="the served deployment",
+            timeout=300, what="the served deployment",
         )
         [schedule] = deployment.schedules
         assert schedule.active

@@ -1,6 +1,6 @@
 """The night fanned out to two process workers against a Prefect server on PostgreSQL (OPPNADATA_WORK_POOL).
 
-One server (a throw-away database in the portal's cluster) and two workers
+The session's server (a throw-away database in the portal's cluster) and two workers
 (`prefect worker start --limit 1`, polling every second) serve the module; the
 parent is `oppnadata run` itself. Checked: a 40-dataset night is shared by both
 workers, every dataset once in the summary; and with one worker killed mid-batch
@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.run import LocalPrefectServer, free_port, latest_summary, read_summary
+from pipelines.run import latest_summary, read_summary
 
 from .project import VALID_CSV, FlowProject
-from .servers import BIN, api, child_env, kill_machine, spawn, stop, throwaway_prefect_database, wait_for
+from .servers import BIN, api, child_env, kill_machine, spawn, stop, wait_for
 
 pytestmark = [pytest.mark.prefect, pytest.mark.ckan]
 
@@ -83,43 +83,42 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory, ckan_portal, fixture_server):
+def cluster(tmp_path_factory, ckan_portal, fixture_server, postgres_prefect_server):
     tmp = tmp_path_factory.mktemp("workers")
     token = uuid.uuid4().hex[:10]
     project = FlowProject(root=tmp / "project", organization=f"kalmar-workers-{token}")
     project.write()
-    with throwaway_prefect_database(ckan_portal.prefect_database_url) as database, \
-            LocalPrefectServer(tmp / "prefect", database_url=database, port=free_port(), ui=False) as server:
-        env = child_env(
-            PREFECT_API_URL=server.api_url,
-            PREFECT_HOME=str(tmp / "prefect-clients"),
-            PREFECT_WORKER_QUERY_SECONDS="1",
-            PREFECT_FLOWS_HEARTBEAT_FREQUENCY="30",  # Prefect's shortest
-            OPPNADATA_ROOT=str(project.root),
-            OPPNADATA_STATE_DIR=str(tmp / "state"),
-            OPPNADATA_ALLOW_PRIVATE_HOSTS="true",
-            OPPNADATA_CONCURRENCY="2",
-            OPPNADATA_WORK_POOL=POOL,
-            OPPNADATA_FANOUT_BATCH_SIZE="20",
-            OPPNADATA_WORKER_TIMEOUT="60",
-            OPPNADATA_LOCK_DATABASE_URL=ckan_portal.prefect_database_url,
-            CKAN_URL=ckan_portal.url,
-            CKAN_API_TOKEN=ckan_portal.token,
-        )
-        for name in [k for k in env if k.startswith("OPPNADATA_SMTP_")]:
-            env.pop(name)
-        logs = {name: tmp / f"{name}.log" for name in ("worker-a", "worker-b")}
-        workers = {
-            name: spawn([str(BIN / "prefect"), "worker", "start", "--pool", POOL, "--type", "process",
-                         "--limit", "1", "--name", name], env, log)
-            for name, log in logs.items()
-        }
-        try:
-            yield Cluster(server.api_url, env, workers, logs, project, tmp / "state", tmp)
-        finally:
-            for worker in workers.values():
-                stop(worker)
-            ckan_portal.purge_matching(token)
+    server = postgres_prefect_server
+    env = child_env(
+        PREFECT_API_URL=server.api_url,
+        PREFECT_HOME=str(tmp / "prefect-clients"),
+        PREFECT_WORKER_QUERY_SECONDS="1",
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY="30",  # Prefect's shortest
+        OPPNADATA_ROOT=str(project.root),
+        OPPNADATA_STATE_DIR=str(tmp / "state"),
+        OPPNADATA_ALLOW_PRIVATE_HOSTS="true",
+        OPPNADATA_CONCURRENCY="2",
+        OPPNADATA_WORK_POOL=POOL,
+        OPPNADATA_FANOUT_BATCH_SIZE="20",
+        OPPNADATA_WORKER_TIMEOUT="60",
+        OPPNADATA_LOCK_DATABASE_URL=ckan_portal.prefect_database_url,
+        CKAN_URL=ckan_portal.url,
+        CKAN_API_TOKEN=ckan_portal.token,
+    )
+    for name in [k for k in env if k.startswith("OPPNADATA_SMTP_")]:
+        env.pop(name)
+    logs = {name: tmp / f"{name}.log" for name in ("worker-a", "worker-b")}
+    workers = {
+        name: spawn([str(BIN / "prefect"), "worker", "start", "--pool", POOL, "--type", "process",
+                     "--limit", "1", "--name", name], env, log)
+        for name, log in logs.items()
+    }
+    try:
+        yield Cluster(server.api_url, env, workers, logs, project, tmp / "state", tmp)
+    finally:
+        for worker in workers.values():
+            stop(worker)
+        ckan_portal.purge_matching(token)
 
 
 def test_two_workers_share_a_40_dataset_night_each_dataset_once(cluster, fixture_server):
