@@ -218,9 +218,12 @@ def run_datasets(
 
 def _finish(
     run: RunContext, outcomes: list[DatasetOutcome], started: datetime, t0: float, run_errors: list[str],
-    notifications: tuple[MailReport, ...] = (),
+    notifications: tuple[MailReport, ...] = (), writes_elsewhere: int = 0,
 ) -> RunSummary | State:
-    """Write the JSON report and the artifacts; Failed (after everything ran) when anything failed."""
+    """Write the JSON report and the artifacts; Failed (after everything ran) when anything failed.
+
+    `writes_elsewhere`: CKAN writes made by other processes (the workers' batches), not by this run's client.
+    """
     logger = get_run_logger()
     summary = RunSummary.build(
         outcomes,
@@ -230,7 +233,7 @@ def _finish(
         finished=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         seconds=round(time.monotonic() - t0, 3),
         portal_url=run.settings.ckan_url,
-        write_calls=run.client.write_calls,
+        write_calls=run.client.write_calls + writes_elsewhere,
         run_errors=tuple(run_errors),
         notifications=notifications,
     )
@@ -244,9 +247,15 @@ def _finish(
 
 
 def _fan_out(run: RunContext, datasets: list[Dataset], collect_retries: int, retry_delay_seconds: float,
-             progress: ProgressListener | None, run_errors: list[str]) -> list[DatasetOutcome]:
-    """The datasets as batches on the work pool's workers (`pipelines.run.fanout`); notes go to the run report."""
+             progress: ProgressListener | None, run_errors: list[str]) -> tuple[list[DatasetOutcome], int]:
+    """The datasets as batches on the work pool's workers (`pipelines.run.fanout`); notes go to the run report.
+
+    Returns the outcomes and the CKAN writes the workers made (those recorded here count in this run's client).
+    """
+    lost: set[str] = set()
+
     def record_lost(dataset: Dataset, reason: str) -> DatasetOutcome:
+        lost.add(dataset.id)
         return with_portal_state(run.publisher.record_failure(dataset, Status.PUBLISH_ERROR, reason), run.publisher)
 
     result = fan_out(
@@ -258,7 +267,7 @@ def _fan_out(run: RunContext, datasets: list[Dataset], collect_retries: int, ret
     for note in result.retried:
         get_run_logger().warning("fan-out: %s", note)
     run_errors.extend(f"fan-out: {note}" for note in result.lost)
-    return result.outcomes
+    return result.outcomes, sum(o.write_calls for o in result.outcomes if o.dataset_id not in lost)
 
 
 def _run(
@@ -295,8 +304,9 @@ def _locked_run(run: RunContext, chosen: list[Dataset], started: datetime, t0: f
     organizations = sync_organizations_task(run.publisher)
     if organizations.problem:
         run_errors.append(f"organizations: {organizations.problem}")
+    writes_elsewhere = 0
     if run.settings.work_pool:
-        outcomes = _fan_out(run, chosen, collect_retries, retry_delay_seconds, progress, run_errors)
+        outcomes, writes_elsewhere = _fan_out(run, chosen, collect_retries, retry_delay_seconds, progress, run_errors)
     else:
         outcomes = run_datasets(
             run, chosen, collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds, progress=progress
@@ -308,7 +318,7 @@ def _locked_run(run: RunContext, chosen: list[Dataset], started: datetime, t0: f
             run_errors.append(f"withdrawing removed datasets: {describe_error(exc)}")
     prune_old_runs(run.settings.work_dir, run.settings.keep_runs, current=run.run_id)
     notifications = notify_stewards(run.settings, run.catalog, run.client, outcomes, night=started, run_url=_run_url())
-    return _finish(run, outcomes, started, t0, run_errors, notifications)
+    return _finish(run, outcomes, started, t0, run_errors, notifications, writes_elsewhere)
 
 
 def _run_url() -> str | None:

@@ -128,6 +128,8 @@ def test_two_workers_share_a_40_dataset_night_each_dataset_once(cluster, fixture
     assert sorted(o.dataset_id for o in summary.outcomes) == sorted(ids)  # every dataset, each once
     assert {o.status for o in summary.outcomes} == {"published"}
     assert summary.ok and summary.run_errors == ()
+    # The workers' CKAN writes count in the night's total, beside the parent's own (the organization).
+    assert summary.write_calls > sum(o.write_calls for o in summary.outcomes) > 0
     batches = cluster.batch_runs(summary.run_name)
     assert len(batches) == 2 and all(b.state.is_completed() for b in batches), [(b.name, b.state) for b in batches]
     submitted = cluster.submitted()
