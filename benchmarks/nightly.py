@@ -12,6 +12,12 @@ With --workers N (default 2) the night is fanned out (OPPNADATA_WORK_POOL) to N
 throw-away PostgreSQL database in the portal's cluster, as in production; with
 --workers 0 it runs in one process against Prefect's test harness.
 
+Correctness is enforced (exit 1): the first run must publish every dataset, and
+every no-change run (Prefect's, the one-worker one, and both bare baselines)
+must report every dataset "unchanged", each dataset once, and the Prefect ones
+must make no CKAN write call. Zero writes alone would also be what a night looks
+like where every dataset fails before publishing.
+
 Needs the local portal (`make portal-up`); reads CKAN_URL/CKAN_API_TOKEN (and
 Prefect's database URL) from the environment or from `portal/stack env`.
 Everything it creates in CKAN is purged at the end.
@@ -89,6 +95,14 @@ def prefect_backend(workers: int, work: Path, database_url: str, datasets: int):
             os.environ.pop("OPPNADATA_WORK_POOL", None)
 
 
+def require_all(outcomes, status: str, expected: int, run: str) -> None:
+    """Every one of `expected` datasets has `status`, or exit 1 naming the first that does not."""
+    others = [o for o in outcomes if o.status != status]
+    if len(outcomes) != expected or others:
+        shown = "; ".join(f"{o.dataset_id}: {o.status} ({o.message})" for o in others[:3])
+        raise SystemExit(f"FAIL: {run}: {len(outcomes) - len(others)} of {expected} datasets {status}. {shown}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=200)
@@ -129,6 +143,7 @@ def main() -> None:
     from pipelines.catalog import load_catalog
     from pipelines.ckan import Publisher, connect
     from pipelines.config import load_settings
+    from pipelines.outcome import Status
     from pipelines.run import nightly, process_dataset
 
     settings = load_settings()
@@ -149,12 +164,14 @@ def main() -> None:
             first = run_nightly()
             first_s = time.perf_counter() - t
             print(f"first run (Prefect):        {first_s:8.2f} s  {first.headline()}  writes={first.write_calls}", flush=True)
+            require_all(first.outcomes, Status.PUBLISHED, args.datasets, "the first run")
             requests_before = sum(server.count(f"/bench/{token}/{i}.csv") for i in range(args.datasets))
             t = time.perf_counter()
             second = run_nightly()
             second_s = time.perf_counter() - t
             gets = sum(server.count(f"/bench/{token}/{i}.csv") for i in range(args.datasets)) - requests_before
             print(f"no-change run (Prefect):    {second_s:8.2f} s  {second.headline()}  writes={second.write_calls}  source GETs={gets}", flush=True)
+            require_all(second.outcomes, Status.UNCHANGED, args.datasets, "the no-change run")
             one = None
             if args.workers >= 2:
                 keep_one_worker()
@@ -163,6 +180,7 @@ def main() -> None:
                 one_s = time.perf_counter() - t
                 print(f"no-change run, 1 worker:    {one_s:8.2f} s  {one.headline()}  writes={one.write_calls}", flush=True)
                 print(f"ratio no-change run {args.workers} workers / 1 worker: {second_s / one_s:5.2f}x", flush=True)
+                require_all(one.outcomes, Status.UNCHANGED, args.datasets, "the one-worker no-change run")
 
         def bare(parallel: int) -> tuple[float, int, int]:
             client = connect(settings)
@@ -177,8 +195,8 @@ def main() -> None:
                     outcomes = list(pool.map(run, catalog.datasets))
             publisher.withdraw_removed()
             seconds = time.perf_counter() - t
-            unchanged = sum(o.status == "unchanged" for o in outcomes)
-            return seconds, client.write_calls, unchanged
+            require_all(outcomes, Status.UNCHANGED, args.datasets, f"the bare baseline ({parallel} thread(s))")
+            return seconds, client.write_calls, len(outcomes)
 
         loop_s, loop_writes, loop_unchanged = bare(1)
         print(f"baseline bare loop:         {loop_s:8.2f} s  unchanged={loop_unchanged}  writes={loop_writes}", flush=True)
@@ -191,11 +209,9 @@ def main() -> None:
             if summary is None:
                 continue
             if summary.write_calls != 0:
-                raise SystemExit(f"FAIL: the {name} made CKAN write calls")
-            statuses = sorted(o.status for o in summary.outcomes)
-            if statuses != ["unchanged"] * args.datasets:
-                raise SystemExit(f"FAIL: the {name} did not report every dataset once as unchanged: "
-                                 f"{len(statuses)} outcomes, {sorted(set(statuses))}")
+                raise SystemExit(f"FAIL: the {name} made {summary.write_calls} CKAN write call(s)")
+            if len({o.dataset_id for o in summary.outcomes}) != args.datasets:
+                raise SystemExit(f"FAIL: the {name} did not report every dataset exactly once")
     finally:
         server.stop()
         purge(settings, catalog, project.organization)

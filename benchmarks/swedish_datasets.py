@@ -167,16 +167,16 @@ def create(url: str, token: str, catalog: BenchCatalog, threads: int = 4, progre
     local = threading.local()
     done = [0]
     lock = threading.Lock()
+    existing = existing_datasets(admin, catalog.token) if resume else {}
+    for ds in catalog.datasets:
+        ds.metadata_modified = existing.get(ds.name, "")
 
     def one(ds: BenchDataset) -> None:
+        if ds.name in existing:
+            return
         if not hasattr(local, "api"):
             local.api = ckanapi.RemoteCKAN(url, apikey=token)
-        try:
-            created = local.api.action.package_create(**package_dict(ds, catalog.token))
-        except ckanapi.ValidationError:
-            if not resume:
-                raise
-            created = local.api.action.package_show(id=ds.name)
+        created = local.api.action.package_create(**package_dict(ds, catalog.token))
         ds.metadata_modified = created["metadata_modified"]
         with lock:
             done[0] += 1
@@ -190,6 +190,18 @@ def create(url: str, token: str, catalog: BenchCatalog, threads: int = 4, progre
     for i, ds in enumerate(ordered):
         ds.created_order = i
     return time.perf_counter() - t
+
+
+def existing_datasets(admin: ckanapi.RemoteCKAN, run_token: str) -> dict[str, str]:
+    """name -> metadata_modified of what a run already created (read back in pages of 1,000)."""
+    found, start = {}, 0
+    while True:
+        page = admin.action.package_search(fq=f"kalmar_bench:{run_token}", fl="name,metadata_modified",
+                                           rows=1000, start=start, include_private=True)
+        found.update((r["name"], r["metadata_modified"]) for r in page["results"])
+        start += 1000
+        if start >= page["count"]:
+            return found
 
 
 def purge(url: str, token: str, catalog: BenchCatalog, threads: int = 4) -> None:

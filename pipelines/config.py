@@ -1,6 +1,7 @@
 """Settings from the environment, read in one place.
 
-Secrets (the CKAN API token, source API keys) are only ever *referred to* by the
+Secrets (the CKAN API token, source API keys, the SMTP password, the run locks' database
+URL) are only ever *referred to* by the
 name of an environment variable; this module is the one place that reads them, and
 `Secret` keeps their value out of ``repr``/``str`` so they cannot leak into logs,
 reports or exception texts by accident.
@@ -9,11 +10,21 @@ reports or exception texts by accident.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Mapping
+from urllib.parse import unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The only variables a catalog entry may name with `api_key_env`: nothing else of the
+# environment (the publisher's CKAN_API_TOKEN above all) is reachable from catalog.yaml.
+SOURCE_KEY_PREFIX = "OPPNADATA_SOURCE_KEY_"
+SOURCE_KEY_NAME = re.compile(r"OPPNADATA_SOURCE_KEY_[A-Z0-9_]+")
+# A token or key goes into an HTTP header or a query string: visible ASCII only, no space, CR or LF.
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
 
 
 class Secret:
@@ -73,6 +84,7 @@ class Settings:
     withdrawal: str = "private"  # "private" or "delete"; never purge
     allow_private_hosts: bool = False
     keep_runs: int = 3  # nightly work folders kept under <state>/work
+    source_keys: Mapping[str, Secret] = field(default_factory=lambda: MappingProxyType({}))  # OPPNADATA_SOURCE_KEY_*
     smtp: SmtpSettings | None = None  # None: no mail is sent (the run report says so)
     lock_database_url: Secret = field(default_factory=lambda: Secret(""))  # PostgreSQL of the run locks
     lock_wait_seconds: float = 0.0  # how long a run waits for another one to finish before giving up
@@ -80,6 +92,18 @@ class Settings:
     fanout_batch_size: int = 100  # datasets per flow run on a worker
     fanout_start_timeout_seconds: float = 600.0  # a batch no worker has started by then is given up
     worker_timeout_seconds: float = 600.0  # a batch silent (no heartbeat) that long lost its worker
+
+    def secret_values(self) -> tuple[str, ...]:
+        """Every secret value the settings hold, for redaction: the CKAN token, the source keys,
+        the SMTP password and the run locks' database URL with the password inside it."""
+        secrets = [self.ckan_api_token, *self.source_keys.values(), self.lock_database_url]
+        if self.smtp is not None:
+            secrets.append(self.smtp.password)
+        values = [s.reveal() for s in secrets if s]
+        lock_password = _url_password(self.lock_database_url.reveal())
+        if lock_password:
+            values.append(lock_password)
+        return tuple(values)
 
     @property
     def catalog_path(self) -> Path:
@@ -92,6 +116,27 @@ class Settings:
     @property
     def work_dir(self) -> Path:
         return self.state_dir / "work"
+
+
+def source_keys(env: Mapping[str, str]) -> dict[str, Secret]:
+    """The source API keys in `env`: the OPPNADATA_SOURCE_KEY_* variables, and nothing else."""
+    return {name: Secret(value) for name, value in env.items() if SOURCE_KEY_NAME.fullmatch(name) and value}
+
+
+def unsafe_secret(name: str, value: str) -> str | None:
+    """Why `value` cannot be sent in an HTTP header, in words that never repeat it; None when it can.
+
+    Why check at start-up: requests refuses such a header with an error whose
+    text holds the whole value, which would then travel into reports.
+    """
+    if not value or _HEADER_SAFE.fullmatch(value):
+        return None
+    position = next(i for i, ch in enumerate(value) if not _HEADER_SAFE.fullmatch(ch))
+    ch = value[position]
+    what = {"\r": "a carriage return", "\n": "a line break", " ": "a space", "\t": "a tab"}.get(
+        ch, "a control character" if ord(ch) < 32 or ord(ch) == 127 else "a character outside visible ASCII")
+    return (f"{name} holds {what} at position {position + 1} of {len(value)}; an API token or key is one run "
+            f"of visible ASCII characters: copy it again without spaces or line breaks")
 
 
 def _bool(value: str) -> bool:
@@ -111,6 +156,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
       OPPNADATA_WITHDRAWAL      private | delete (default private)
       OPPNADATA_ALLOW_PRIVATE_HOSTS  allow sources on private/loopback hosts (default false)
       OPPNADATA_KEEP_RUNS       nightly work folders kept under <state>/work (default 3)
+      OPPNADATA_SOURCE_KEY_*    API keys of sources, named by catalog entries' api_key_env (secret)
       OPPNADATA_SMTP_HOST       mail server for the stewards' notifications (unset: no mail)
       OPPNADATA_SMTP_PORT, OPPNADATA_SMTP_STARTTLS, OPPNADATA_SMTP_FROM, OPPNADATA_SMTP_USER,
       OPPNADATA_SMTP_PASSWORD (secret), OPPNADATA_SMTP_CA_FILE, OPPNADATA_SMTP_TIMEOUT
@@ -119,6 +165,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
       OPPNADATA_LOCK_WAIT       seconds a run waits for a running one (default 0: exit at once)
       OPPNADATA_WORK_POOL       fan the datasets out to this Prefect work pool (unset: in-process)
       OPPNADATA_FANOUT_BATCH_SIZE, OPPNADATA_FANOUT_START_TIMEOUT, OPPNADATA_WORKER_TIMEOUT
+
+    Raises ValueError, naming the variable but never its value, when a token or
+    key holds a character that cannot travel in an HTTP header.
     """
     env = os.environ if env is None else env
     root = Path(env.get("OPPNADATA_ROOT", PROJECT_ROOT)).resolve()
@@ -128,16 +177,23 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ValueError(
             f"OPPNADATA_WITHDRAWAL must be 'private' or 'delete', not {withdrawal!r}"
         )
+    token = env.get("CKAN_API_TOKEN", "")
+    keys = source_keys(env)
+    for name, value in (("CKAN_API_TOKEN", token), *((n, k.reveal()) for n, k in sorted(keys.items()))):
+        problem = unsafe_secret(name, value)
+        if problem:
+            raise ValueError(problem)
     return Settings(
         project_root=root,
         state_dir=state,
         ckan_url=env.get("CKAN_URL", "http://127.0.0.1:5050").rstrip("/"),
-        ckan_api_token=Secret(env.get("CKAN_API_TOKEN", "")),
+        ckan_api_token=Secret(token),
         concurrency=int(env.get("OPPNADATA_CONCURRENCY", "4")),
         dataset_timeout_seconds=float(env.get("OPPNADATA_DATASET_TIMEOUT", "900")),
         withdrawal=withdrawal,
         allow_private_hosts=_bool(env.get("OPPNADATA_ALLOW_PRIVATE_HOSTS", "false")),
         keep_runs=int(env.get("OPPNADATA_KEEP_RUNS", "3")),
+        source_keys=MappingProxyType(keys),
         smtp=_smtp_settings(env),
         lock_database_url=Secret(_lock_database_url(env)),
         lock_wait_seconds=float(env.get("OPPNADATA_LOCK_WAIT", "0")),
@@ -173,6 +229,14 @@ def _smtp_settings(env: Mapping[str, str]) -> SmtpSettings | None:
         ca_file=Path(ca_file) if ca_file else None,
         timeout_seconds=float(env.get("OPPNADATA_SMTP_TIMEOUT", "30")),
     )
+
+
+def _url_password(url: str) -> str:
+    """The password inside a database URL ('' when there is none), so it is redacted on its own too."""
+    try:
+        return unquote(urlsplit(url).password or "")
+    except ValueError:
+        return ""
 
 
 def _lock_database_url(env: Mapping[str, str]) -> str:

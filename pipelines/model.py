@@ -89,6 +89,7 @@ class Dataset:
     spatial: tuple[str, ...]  # SCB municipality codes or "08" for the county
     temporal: Temporal = field(default_factory=Temporal)
     conforms_to: tuple[str, ...] = ()  # URIs of specifications
+    specification: str | None = None  # "<name>-<version>" of the national specification it follows (schemas/specifications/)
     hvd_category: str | None = None  # EU high-value-dataset category URI
     access_rights: str = "PUBLIC"  # EU access-right code: PUBLIC | RESTRICTED | NON_PUBLIC
     withdrawn: bool = False
@@ -99,10 +100,25 @@ class Dataset:
 
 
 @dataclass(frozen=True)
+class HarvestSource:
+    """A catalog another organization publishes (DCAT-AP-SE), mirrored under that organization.
+
+    Not a dataset: each of its records becomes one CKAN dataset, named
+    `<id>-...` and found again by the record's IRI.
+    """
+
+    id: str  # prefix of the mirrored datasets' names; the key of the harvest report
+    organization: str  # Organization.id the records are published under
+    source: Source  # type "dcat": url, format, collect
+    line: int | None = None  # line in catalog.yaml where the entry starts
+
+
+@dataclass(frozen=True)
 class Catalog:
     meta: CatalogMeta
     organizations: tuple[Organization, ...]
     datasets: tuple[Dataset, ...]
+    harvest: tuple[HarvestSource, ...] = ()
 
     def organization(self, org_id: str) -> Organization:
         for org in self.organizations:

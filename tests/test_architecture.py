@@ -32,7 +32,7 @@ PACKAGE = ROOT / "pipelines"
 
 # The stages from the ground floor up; a unit may import only units on lower layers.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"config", "errors", "files", "model", "outcome"}),  # shared types and settings
+    frozenset({"config", "errors", "files", "model", "net", "outcome", "redaction"}),  # shared types, settings, the network path
     frozenset({"download", "mqa", "normalize", "validation"}),
     frozenset({"sources"}),
     frozenset({"catalog", "ckan"}),

@@ -28,6 +28,7 @@ from .checks.problems import CatalogError, Problem
 from .checks.references import reference_problems
 from .checks.paths import path_problems
 from .checks.secrets_scan import secret_problems
+from .checks.specification_refs import harvest_problems, specification_problems
 from .checks.structure import structure_problems
 from .checks.table_schemas import read_table_schema
 from .checks.yaml_tree import load_tree, to_plain
@@ -54,9 +55,11 @@ def _read(path: Path) -> tuple[Catalog | None, list[Problem], Any, set[tuple]]:
     problems += structural
     problems += reference_problems(plain, tree, display, broken)
     problems += path_problems(plain, tree, display, root, broken)
+    problems += specification_problems(plain, tree, display, root, broken)
+    problems += harvest_problems(plain, tree, display, broken)
     if problems:
         return None, sorted(set(problems)), plain, broken
-    return build_catalog(plain, tree), [], plain, broken
+    return build_catalog(plain, tree, root), [], plain, broken
 
 
 def read_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
@@ -77,7 +80,12 @@ def load_schema(root: Path, dataset: Dataset | str) -> dict[str, Any]:
     """The dataset's Table Schema as a dict; raises CatalogError when it is missing or invalid.
 
     `dataset` is a Dataset or a schema path relative to `root` (e.g. "schemas/x.json").
+    A union's schema is its specification's plus the provenance columns.
     """
+    if isinstance(dataset, Dataset) and dataset.source.type == "union":
+        from ..sources import union_schema
+
+        return union_schema(load_schema(root, dataset.schema))
     rel = dataset.schema if isinstance(dataset, Dataset) else str(dataset)
     path = Path(root) / rel
     if not inside(path, Path(root) / "schemas"):

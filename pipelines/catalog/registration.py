@@ -29,7 +29,7 @@ from .drafting import draft_entry, infer_schema
 from .loading import read_catalog
 
 SAMPLE_BYTES = 5 * 1024 * 1024  # enough rows to infer types; the nightly run reads everything
-ID_PATTERN = re.compile(r"^[a-z0-9_-]{2,100}$")
+ID_PATTERN = re.compile(r"[a-z0-9_-]{2,100}")
 FORMATS = ("csv", "xlsx")
 
 
@@ -66,7 +66,7 @@ def register_dataset(
         raise RegistrationError("catalog.yaml has problems; fix them first (oppnadata check shows them all)")
     yaml = round_trip_yaml()
     tree = yaml.load(catalog_path.read_text(encoding="utf-8"))
-    if not ID_PATTERN.match(dataset_id):
+    if not ID_PATTERN.fullmatch(dataset_id):
         raise RegistrationError(f"{dataset_id!r} is not a valid id: use 2-100 characters of a-z, 0-9, '-' and '_'")
     if any(d.get("id") == dataset_id for d in tree["datasets"]):
         raise RegistrationError(f"a dataset with id {dataset_id!r} already exists in catalog.yaml; choose another id")
@@ -87,7 +87,7 @@ def register_dataset(
     if copy and target.exists():
         raise RegistrationError(f"datasets/{dataset_id}/{name} already exists; register never overwrites a data file")
 
-    schema = _drafted_schema(name, fmt, sheet, file=file, url=url, http=http or HttpSettings())
+    schema = draft_schema(name, fmt, sheet, file=file, url=url, http=http or HttpSettings())
     if file:
         source: dict[str, Any] = {"type": "file", "path": name}
         if fmt == "xlsx" and sheet:
@@ -111,9 +111,14 @@ def register_dataset(
     )
 
 
-def _drafted_schema(name: str, fmt: str, sheet: str | None, *, file: Path | None, url: str | None,
+def draft_schema(name: str, fmt: str, sheet: str | None, *, file: Path | None, url: str | None,
                     http: HttpSettings) -> dict[str, Any]:
-    """The Table Schema inferred from the file, or from a sample of the URL, after normalization."""
+    """The Table Schema inferred from the file, or from a sample of the URL, after normalization.
+
+    `register`'s one network step: the URL is sampled through the sources'
+    guarded `fetch` (the one network path), so a steward's URL is judged
+    exactly as the nightly run would judge it.
+    """
     with tempfile.TemporaryDirectory(prefix="oppnadata-register-") as tmp:
         sample = Path(tmp) / f"sample.{fmt}"
         if file:

@@ -5,6 +5,12 @@ nightly benchmark check, so every call goes through one place that knows
 which actions write. Errors keep ckanapi's meaning (NotFound,
 ValidationError, NotAuthorized); `describe_error` turns them into one line
 that never contains the token.
+
+Every request, the action API's and `get`'s (the MQA reachability checks of
+resource URLs an editor may have set), goes through the one network path
+(`pipelines.net`): the portal's own origin is trusted wherever it runs, any
+other URL must resolve to public addresses, and each redirect hop is judged
+again.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import ckanapi
 import requests
 
 from ..config import Settings
+from ..net import NetPolicy, guarded_session
 
 READ_SUFFIXES = ("_show", "_list", "_search", "_autocomplete")
 READ_ACTIONS = frozenset({"status_show", "datastore_search", "datastore_info", "am_following_dataset", "http_get", "http_head"})
@@ -31,19 +38,25 @@ class CountingCKAN:
 
     def __init__(self, url: str, token: str | None = None, *, timeout: float | tuple[float, float] = 120.0):
         self.url = url.rstrip("/")
-        self._remote = ckanapi.RemoteCKAN(self.url, apikey=token or None, user_agent="oppnadata-kalmar/0.1")
+        self.session = guarded_session(NetPolicy.trusting(self.url))
+        self._remote = ckanapi.RemoteCKAN(self.url, apikey=token or None, user_agent="oppnadata-kalmar/0.1",
+                                          session=self.session)
         self._timeout = timeout
         self._token = token or None
         self._lock = threading.Lock()
         self.calls: dict[str, int] = {}
 
     def get(self, path_or_url: str, *, method: str = "GET", stream: bool = False, timeout: float = 30.0) -> requests.Response:
-        """A plain HTTP request to the portal (e.g. /dataset/<id>.ttl), with the token, counted as a read."""
+        """A plain HTTP request (e.g. /dataset/<id>.ttl), counted as a read; the token goes to the portal only.
+
+        Raises `pipelines.net.Refused` for a URL (or a redirect hop) the
+        guarded session will not connect to.
+        """
         url = path_or_url if path_or_url.startswith(("http://", "https://")) else f"{self.url}{path_or_url}"
         with self._lock:
             self.calls[f"http_{method.lower()}"] = self.calls.get(f"http_{method.lower()}", 0) + 1
         headers = {"Authorization": self._token} if self._token and self._is_portal(url) else {}
-        return requests.request(method, url, headers=headers, stream=stream, timeout=timeout, allow_redirects=True)
+        return self.session.request(method, url, headers=headers, stream=stream, timeout=timeout, allow_redirects=True)
 
     def _is_portal(self, url: str) -> bool:
         """Is `url` on this portal? Same scheme, host and port, under its path.

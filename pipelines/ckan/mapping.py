@@ -97,6 +97,10 @@ def metadata_extras(catalog: Catalog, dataset: Dataset) -> dict[str, str]:
         extras["temporal_start"] = dataset.temporal.start
     if dataset.temporal.end:
         extras["temporal_end"] = dataset.temporal.end
+    if dataset.title_en:
+        extras["title_en"] = dataset.title_en
+    if dataset.description_en:
+        extras["notes_en"] = dataset.description_en
     return extras
 
 

@@ -29,6 +29,7 @@ from typing import Any, Callable, Mapping
 import ckanapi
 
 from ..config import Settings
+from ..redaction import Redactor
 from ..model import Catalog, Dataset
 from ..outcome import FAILURE_STATUSES, DatasetOutcome, Status
 from ..sources import Collected, SourceValidators
@@ -81,7 +82,7 @@ class PublishError(Exception):
     """CKAN refused or failed; the message is one line, names the organization, never a secret."""
 
 
-class _Writes:
+class WriteCounter:
     """Counts the write calls made for one dataset (the shared client counts all of them)."""
 
     def __init__(self, client: CountingCKAN):
@@ -99,6 +100,8 @@ class Publisher:
         self.catalog = catalog
         self.settings = settings
         self.clock = clock
+        # every failure text passes through this before CKAN, the outcome and the reports see it
+        self.redact = Redactor(settings.secret_values())
         # package_show answers by dataset id. One Publisher serves every worker
         # thread of a Prefect run (and a timed-out dataset's thread may still be
         # running while the flow records its failure), so the cache is locked;
@@ -137,12 +140,7 @@ class Publisher:
         half-way), we return None so the source is downloaded again and the
         repair has the file it needs.
         """
-        pkg = self.package(dataset.id)
-        res = resources.find(pkg, "data")
-        if not res or not res.get("sha256") or res.get("datastore_sha256") != res.get("sha256"):
-            return None
-        etag, modified = res.get("source_etag") or None, res.get("source_last_modified") or None
-        return SourceValidators(etag=etag, last_modified=modified) if (etag or modified) else None
+        return stored_validators(self.package(dataset.id))
 
     def dataset_url(self, dataset_id: str) -> str:
         return f"{self.client.url}/dataset/{dataset_id}"
@@ -151,7 +149,7 @@ class Publisher:
 
     def sync_organizations(self) -> int:
         """Create or update the catalog's organizations; returns write calls made."""
-        writes = _Writes(self.client)
+        writes = WriteCounter(self.client)
         for org in self.catalog.organizations:
             desired = mapping.organization_dict(org)
             try:
@@ -173,7 +171,7 @@ class Publisher:
                 schema: Mapping[str, Any] | None = None) -> DatasetOutcome:
         """Bring CKAN to the collected, validated state; returns published or unchanged."""
         started = time.monotonic()
-        writes = _Writes(self.client)
+        writes = WriteCounter(self.client)
         try:
             changes = self._publish(dataset, collected, report, schema, writes)
         except ckanapi.NotAuthorized as exc:
@@ -199,7 +197,7 @@ class Publisher:
             write_calls=writes.count,
         )
 
-    def _publish(self, dataset, collected, report, schema, writes: _Writes) -> Changes:
+    def _publish(self, dataset, collected, report, schema, writes: WriteCounter) -> Changes:
         desired = mapping.package_dict(self.catalog, dataset)
         meta_hash = mapping.metadata_hash(desired)
         pkg = self.package(dataset.id)
@@ -209,7 +207,7 @@ class Publisher:
             pkg = self._remember(dataset.id, writes.call("package_create", {**desired, "private": True}))
             changes.append("created")
 
-        content_changes = self._sync_resources(pkg, dataset, collected, report, schema, writes)
+        content_changes = self.sync_resources(pkg, dataset.id, collected, report, schema, writes)
         changes.extend(content_changes)
         if content_changes.published or content_changes.validators_refreshed:
             pkg = self.package(dataset.id, fresh=True)
@@ -243,7 +241,7 @@ class Publisher:
             changes.append(created)
         return changes
 
-    def _record_quality(self, dataset: Dataset, writes: _Writes) -> str:
+    def _record_quality(self, dataset: Dataset, writes: WriteCounter) -> str:
         """Measure the MQA score as a harvester sees it and record it on the dataset."""
         pkg = self.package(dataset.id, fresh=True)
         try:
@@ -256,8 +254,9 @@ class Publisher:
             self._remember(dataset.id, writes.call("package_patch", {"id": pkg["id"], "extras": mapping.extras_list(extras)}))
         return f"MQA {score.points}/{score.max_points} {score.rating}"
 
-    def _sync_resources(self, pkg, dataset, collected: Collected, report: ValidationReport | None, schema,
-                        writes: _Writes) -> Changes:
+    def sync_resources(self, pkg, dataset_id: str, collected: Collected, report: ValidationReport | None, schema,
+                       writes: WriteCounter) -> Changes:
+        """Bring the data, GeoJSON, schema and report resources of `pkg` to the collected state (also for harvests)."""
         changes = Changes()
         data_res = resources.find(pkg, "data")
         data = collected.data
@@ -279,7 +278,7 @@ class Publisher:
                 resources.patch_fields(writes, data_res["id"], {k: v for k, v in fields.items() if k.startswith("source_")})
                 changes.validators_refreshed = True
         elif data_res is None:
-            raise PublishError(f"dataset {dataset.id!r}: the source was not modified but nothing is published yet")
+            raise PublishError(f"dataset {dataset_id!r}: the source was not modified but nothing is published yet")
 
         for extra in collected.files:
             if extra.role == "data":
@@ -290,21 +289,21 @@ class Publisher:
                 changes.append(f"{extra.role} uploaded")
 
         if schema is not None:
-            changes.append(self._upload_json(pkg, "schema", dataset.id, schema, {}, writes))
+            changes.append(self.upload_json(pkg, "schema", dataset_id, schema, {}, writes))
         # After the schema upload: the portal's DataStore load reads the column types from it.
         if data is not None and data_res.get("datastore_sha256") != data.sha256:
             if schema is None:
-                raise PublishError(f"dataset {dataset.id!r}: no Table Schema given for the DataStore load")
+                raise PublishError(f"dataset {dataset_id!r}: no Table Schema given for the DataStore load")
             datastore.load(writes, data_res["id"], data.sha256)
             resources.patch_fields(writes, data_res["id"], {"datastore_sha256": data.sha256})
             if "data uploaded" not in changes:
                 changes.append("DataStore reloaded")
         if report is not None:
-            body = _report_body(report)
-            changes.append(self._upload_json(pkg, "report", dataset.id, body, {"valid": str(bool(body.get("valid"))).lower()}, writes))
+            body = report_body(report)
+            changes.append(self.upload_json(pkg, "report", dataset_id, body, {"valid": str(bool(body.get("valid"))).lower()}, writes))
         return changes
 
-    def _upload_json(self, pkg, role: str, dataset_id: str, value: Any, fields: Mapping[str, str], writes: _Writes) -> str | None:
+    def upload_json(self, pkg, role: str, dataset_id: str, value: Any, fields: Mapping[str, str], writes: WriteCounter) -> str | None:
         """Upload `value` as the resource of `role` unless it holds the same JSON; the change made, or None."""
         body = resources.canonical_json(value)
         sha = resources.sha256_bytes(body)
@@ -321,11 +320,17 @@ class Publisher:
 
     def record_failure(self, dataset: Dataset, status: Status, message: str,
                        report: ValidationReport | None = None) -> DatasetOutcome:
-        """Record a failed attempt without touching the published data."""
+        """Record a failed attempt without touching the published data.
+
+        `message` is redacted first: an error text may quote a token or a
+        source key (an HTTP library echoing a header, a server echoing a
+        query), and it is stored in CKAN and in every report from here.
+        """
         if status not in FAILURE_STATUSES:
             raise ValueError(f"not a failure status: {status}")
+        message = self.redact(message)
         started = time.monotonic()
-        writes = _Writes(self.client)
+        writes = WriteCounter(self.client)
         note = message
         report_url = None
         try:
@@ -334,8 +339,8 @@ class Publisher:
                 note = f"{message} (never published: nothing to keep online)"
             else:
                 if report is not None:
-                    body = _report_body(report)
-                    self._upload_json(pkg, "report", dataset.id, body, {"valid": "false"}, writes)
+                    body = report_body(report)
+                    self.upload_json(pkg, "report", dataset.id, body, {"valid": "false"}, writes)
                     pkg = self.package(dataset.id, fresh=True)
                 extras = mapping.extras_dict(pkg.get("extras", []))
                 extras.update(
@@ -350,9 +355,9 @@ class Publisher:
                 report_url = report_res.get("url") if report_res else None
                 note = f"{message} (last good version kept)"
         except (ckanapi.CKANAPIError, OSError) as exc:
-            note = f"{message}; recording the failure in CKAN also failed: {describe_error(exc)}"
+            note = f"{message}; recording the failure in CKAN also failed: {self.redact(describe_error(exc))}"
         except Exception as exc:  # requests errors: CKAN down
-            note = f"{message}; recording the failure in CKAN also failed: {describe_error(exc)}"
+            note = f"{message}; recording the failure in CKAN also failed: {self.redact(describe_error(exc))}"
         return DatasetOutcome(
             dataset_id=dataset.id,
             organization=dataset.organization,
@@ -366,7 +371,7 @@ class Publisher:
 
     def withdraw(self, dataset_id: str, organization: str, reason: str) -> DatasetOutcome:
         """Make a dataset private (default) or delete it; never purge."""
-        writes = _Writes(self.client)
+        writes = WriteCounter(self.client)
         pkg = self.package(dataset_id, fresh=True)
         message = "not published: nothing to withdraw"
         if pkg is not None and pkg.get("state") == "active":
@@ -395,15 +400,22 @@ class Publisher:
         editor made by hand in the portal is never touched.
         """
         listed = {d.id for d in self.catalog.datasets}
+        harvested = {h.id for h in self.catalog.harvest}  # their records come and go with the harvest itself
         outcomes = []
         for org in self.catalog.organizations:
-            for pkg in self._org_packages(org.id):
-                managed = "kalmar_source_type" in mapping.extras_dict(pkg.get("extras", []))
+            for pkg in self.organization_packages(org.id):
+                extras = mapping.extras_dict(pkg.get("extras", []))
+                managed = "kalmar_source_type" in extras
+                if extras.get("kalmar_harvest_source") in harvested:
+                    continue
                 if managed and pkg["name"] not in listed and pkg.get("state") == "active":
-                    outcomes.append(self.withdraw(pkg["name"], org.id, "removed from catalog.yaml"))
+                    reason = ("its harvest source was removed from catalog.yaml" if extras.get("kalmar_harvest_source")
+                              else "removed from catalog.yaml")
+                    outcomes.append(self.withdraw(pkg["name"], org.id, reason))
         return outcomes
 
-    def _org_packages(self, org_id: str) -> list[dict[str, Any]]:
+    def organization_packages(self, org_id: str) -> list[dict[str, Any]]:
+        """Every dataset of the organization, private ones included (one package_search per 1000)."""
         found, start = [], 0
         while True:
             page = self.client.call(
@@ -416,7 +428,16 @@ class Publisher:
                 return found
 
 
-def _report_body(report: ValidationReport) -> dict[str, Any]:
+def stored_validators(pkg: Mapping[str, Any] | None) -> SourceValidators | None:
+    """The data resource's source validators, when the DataStore holds what the file store holds."""
+    res = resources.find(pkg, "data")
+    if not res or not res.get("sha256") or res.get("datastore_sha256") != res.get("sha256"):
+        return None
+    etag, modified = res.get("source_etag") or None, res.get("source_last_modified") or None
+    return SourceValidators(etag=etag, last_modified=modified) if (etag or modified) else None
+
+
+def report_body(report: ValidationReport) -> dict[str, Any]:
     """The report as stored: without timings, so an identical result hashes identically."""
     body = json.loads(json.dumps(report.to_dict()))
     body.pop("seconds", None)

@@ -15,18 +15,20 @@ from typing import Any, Mapping
 import requests
 
 from ..model import Dataset, Organization
+from ..net import Refused
 from ..mqa import PublishFacts, QualityScore, facts_from_package, score_dataset, validate_turtle
 from .client import CountingCKAN
 
 
 def url_reachable(client: CountingCKAN, url: str) -> bool:
+    """Does `url` answer below 400? A URL the network path refuses (a private address) counts as unreachable."""
     try:
         response = client.get(url, method="HEAD", timeout=15)
         if response.status_code == 405:  # HEAD not allowed: ask for the body, read none of it
             response = client.get(url, stream=True, timeout=15)
             response.close()
         return response.status_code < 400
-    except requests.RequestException:
+    except (requests.RequestException, Refused):
         return False
 
 

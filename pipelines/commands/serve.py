@@ -55,6 +55,10 @@ def serve_command(port: int, no_server: bool) -> None:
         os.environ["PREFECT_API_URL"] = server.api_url
     try:
         serve_nightly()
+    except KeyboardInterrupt:
+        # Ctrl-C is how serve is meant to stop; where in Prefect's runner it lands (handled
+        # there or raised through asyncio) must not turn a clean stop into click's "Aborted!".
+        click.echo("serve stopped (interrupted)")
     finally:
         if server is not None:
             click.echo("stopping the Prefect server …")

@@ -11,12 +11,13 @@ has no recorded hash: it is checked against the recorded row count instead).
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote, urlsplit
 
 from .portal import DownloadError, PublicPortal
+from .safe_names import name_problem, safe_child
 from .transfer import ProgressHook, TransferError, fetch
 
 FORMATS = ("csv", "geojson", "json")
@@ -56,9 +57,10 @@ def available_formats(package: dict) -> list[str]:
     return out
 
 
-def _safe_name(url: str, fallback: str) -> str:
-    name = url.rsplit("/", 1)[-1].split("?", 1)[0]
-    return name if re.fullmatch(r"[A-Za-z0-9._-]+", name or "") else fallback
+def _file_name(url: str, fallback: str) -> str:
+    """The URL's last path segment, decoded, when it is a safe file name; else `fallback` (the dataset id)."""
+    tail = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    return tail if name_problem(tail) is None else fallback
 
 
 def download_dataset(
@@ -84,7 +86,7 @@ def download_dataset(
     assert res is not None  # available_formats checked it
     if fmt == "json":
         url = f"{portal.base_url}/datastore/dump/{res['id']}?format=json"
-        dest = to / f"{dataset_id}.json"
+        dest = safe_child(to, f"{dataset_id}.json", dataset_id, "the file name")
         expected = None
     else:
         url = res.get("url") or ""
@@ -96,7 +98,7 @@ def download_dataset(
                 f"dataset {dataset_id!r}: the {fmt} resource {res['id']} records no sha256, "
                 "so the file cannot be verified. Ask the publisher to republish it."
             )
-        dest = to / _safe_name(url, f"{dataset_id}.{fmt}")
+        dest = safe_child(to, _file_name(url, f"{dataset_id}.{fmt}"), dataset_id, "the file name")
     hook = progress(f"{dataset_id}.{fmt}") if progress else None
     try:
         result = fetch(url, dest, expected, session=portal.session, progress=hook)

@@ -18,6 +18,7 @@ from frictionless import FrictionlessException, Package, Resource
 
 from .datasets import Downloaded, available_formats, download_dataset, find_role
 from .portal import DownloadError, PublicPortal
+from .safe_names import safe_child
 from .transfer import ProgressHook, TransferError, fetch
 
 
@@ -44,7 +45,7 @@ def _schema(portal: PublicPortal, package: dict, to: Path) -> dict:
     res = find_role(package, "schema")
     if res is None or not res.get("url"):
         raise DownloadError(f"dataset {package['name']!r} has no schema resource; cannot describe its columns")
-    dest = to / f"{package['name']}.schema.json"
+    dest = safe_child(to, f"{package['name']}.schema.json", package["name"], "the schema file name")
     try:
         fetch(res["url"], dest, res.get("sha256"), session=portal.session)
     except TransferError as exc:
@@ -67,10 +68,11 @@ def download_all(
     resources: list[Resource] = []
     for name in portal.dataset_names():
         try:
+            safe_child(to, name, name, "the dataset name")  # before asking the portal anything more about it
             package = portal.dataset(name)
             if "csv" not in available_formats(package):
                 raise DownloadError("no csv data resource")
-            folder = to / name
+            folder = safe_child(to, name, name, "the dataset name")
             csv = download_dataset(portal, name, folder, "csv", progress, package=package)
             schema = _schema(portal, package, folder)
             entries = [{

@@ -3,6 +3,11 @@
 WHY no token: a download is what any member of the public can do, so it runs
 against the anonymous API (ckanapi's RemoteCKAN, GET only); a private or
 withdrawn dataset is reported as not found, exactly as the public sees it.
+
+Every request goes through the one network path (`pipelines.net`): the
+portal's own origin is trusted wherever it runs (it is the address the user
+gave), while a resource URL the portal hands out elsewhere must resolve to
+public addresses, each redirect hop judged again.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from typing import Any
 import ckanapi
 import requests
 
+from ..net import NetPolicy, Refused, guarded_session
+
 
 class DownloadError(Exception):
     """A download cannot be done; the message says what, where and what to do."""
@@ -20,9 +27,13 @@ class DownloadError(Exception):
 class PublicPortal:
     """The anonymous CKAN action API (no token is ever sent); `session` also carries the file transfers."""
 
-    def __init__(self, base_url: str, session: requests.Session | None = None, timeout: float = 30.0):
+    def __init__(self, base_url: str, timeout: float = 30.0):
         self.base_url = base_url.rstrip("/")
-        self.session = session or requests.Session()
+        try:
+            policy = NetPolicy.trusting(self.base_url)
+        except ValueError:
+            raise DownloadError(f"CKAN_URL {self.base_url!r} is not an http(s) address; set it to the portal's address.") from None
+        self.session = guarded_session(policy)
         self.timeout = timeout
         self._api = ckanapi.RemoteCKAN(
             self.base_url, user_agent="oppnadata-kalmar/0.1 (download)", get_only=True, session=self.session
@@ -34,7 +45,7 @@ class PublicPortal:
             return self._api.call_action(name, params, requests_kwargs={"timeout": self.timeout})
         except (ckanapi.NotFound, ckanapi.NotAuthorized) as exc:
             raise LookupError(str(exc) or "not found") from None
-        except requests.RequestException as exc:
+        except (requests.RequestException, Refused) as exc:
             raise DownloadError(
                 f"cannot reach the portal at {self.base_url} ({type(exc).__name__}). "
                 "Start it (`make portal-up`) or set CKAN_URL to the portal's address."

@@ -19,6 +19,8 @@ from typing import Callable
 
 import requests
 
+from ..net import Refused, guarded_session
+
 CHUNK = 64 * 1024  # small enough that an interrupted transfer keeps nearly all it received
 
 
@@ -71,8 +73,11 @@ def fetch(
     that offset is appended; a 200 means the server ignored Range, so the partial
     file is discarded and the download restarts from byte 0; a 416 means the
     partial file may already be whole, which the checksum then decides.
+
+    Without a `session`, a guarded one that connects to public addresses only
+    (`pipelines.net`); `PublicPortal.session` also trusts the portal itself.
     """
-    session = session or requests.Session()
+    session = session or guarded_session()
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     have = part.stat().st_size if part.exists() else 0
@@ -80,11 +85,13 @@ def fetch(
     restarted = False
     try:
         response = session.get(url, headers=headers, stream=True, timeout=timeout)
-    except requests.RequestException as exc:
+    except requests.RequestException as exc:  # an unresolvable host name included
         raise TransferError(
             f"cannot fetch {url}: {type(exc).__name__}. Check that the portal is running "
             "and CKAN_URL points at it, then rerun (the partial file is kept and resumed)."
         ) from None
+    except Refused as exc:
+        raise TransferError(f"refused to fetch {url}: {exc}; the portal points at an address that is not public") from None
     with response:
         if have and response.status_code == 416:
             digest = _sha256_of(part)

@@ -2,12 +2,14 @@
 
 `process_dataset` runs one dataset as plain functions (collect → validate →
 decide → publish); the nightly flow runs the same decisions with Prefect tasks
-as its stages. Modules: `pipeline` (the stages and the decisions), `flows`
-(Prefect flows and tasks, nothing else), `summary` (the run report and its
-JSON file), `reporting/` (its renderings), `workdirs` (pruning old work
-folders), `prefect_server` (a local Prefect server for the schedule), `lock`
-(one night at a time, one process per dataset), `notify/` (the stewards'
-mails), `fanout` and `batch` (the night as flow runs on a work pool's workers).
+as its stages. Modules: `pipeline` (the stages and the decisions), `harvest`
+(one harvest source start to finish), `ordering` (members before unions),
+`flows` (Prefect flows and tasks, nothing else), `summary` (the run report
+and its JSON file), `reporting/` (its renderings), `run_log` (the run's log
+file), `workdirs` (pruning old work folders), `prefect_server` (a local
+Prefect server for the schedule), `lock` (one night at a time, one process
+per dataset), `notify/` (the stewards' mails), `fanout` and `batch` (the
+night as flow runs on a work pool's workers).
 
 The flows are loaded on first use (`from pipelines.run import nightly`):
 Prefect reads PREFECT_HOME once when it is imported, so the commands must be
@@ -27,10 +29,14 @@ from .prefect_server import (
     database_url_from,
     free_port,
     is_healthy,
+    prefect_home,
     use_project_prefect_home,
 )
+from .ordering import processing_batches
 from .reporting.console import summary_table
+from .reporting.harvest import attention_lines, harvest_table
 from .reporting.markdown import summary_markdown
+from .run_log import finish_library_work, quiet_library_settings, run_log_path, stderr_to_log
 from .reporting.rows import summary_rows
 from .summary import RunSummary, latest_summary, read_summary, write_summary
 from .workdirs import prune_old_runs
@@ -41,6 +47,13 @@ __all__ = [
     "LocalPrefectServer",
     "LockUnavailable",
     "MailReport",
+    "attention_lines",
+    "finish_library_work",
+    "harvest_table",
+    "processing_batches",
+    "quiet_library_settings",
+    "run_log_path",
+    "stderr_to_log",
     "PrefectServerError",
     "RunLocked",
     "RunSummary",
@@ -51,6 +64,7 @@ __all__ = [
     "is_healthy",
     "latest_summary",
     "process_dataset",
+    "prefect_home",
     "prune_old_runs",
     "publish_step",
     "read_summary",

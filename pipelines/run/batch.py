@@ -11,6 +11,7 @@ batch that dies had already finished. The parent does the rest of the night
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from prefect import flow
 from prefect.artifacts import create_table_artifact
@@ -19,6 +20,7 @@ from prefect.states import Completed, State
 # Absolute imports: a worker loads this file by its path as a top-level script (see flows.py).
 from pipelines.config import load_settings
 from pipelines.outcome import DatasetOutcome
+from pipelines.redaction import Redactor, redact_logs
 from pipelines.run.fanout import OUTCOMES_DESCRIPTION
 from pipelines.run.flows import DEFAULT_COLLECT_RETRIES, DEFAULT_RETRY_DELAY_SECONDS, open_run, run_datasets
 
@@ -26,9 +28,13 @@ FLUSH_SECONDS = 1.0
 
 
 class OutcomeReporter:
-    """A ProgressListener that posts outcomes to the server in small groups (one artifact per group)."""
+    """A ProgressListener that posts outcomes to the server in small groups (one artifact per group).
 
-    def __init__(self, flush_seconds: float = FLUSH_SECONDS):
+    Their messages are redacted first: the artifacts are stored on the Prefect server.
+    """
+
+    def __init__(self, redact: Redactor, flush_seconds: float = FLUSH_SECONDS):
+        self.redact = redact
         self.flush_seconds = flush_seconds
         self.pending: list[DatasetOutcome] = []
         self.last_flush = time.monotonic()
@@ -38,7 +44,7 @@ class OutcomeReporter:
         pass
 
     def finished(self, outcome: DatasetOutcome) -> None:
-        self.pending.append(outcome)
+        self.pending.append(replace(outcome, message=self.redact(outcome.message)))
         if time.monotonic() - self.last_flush >= self.flush_seconds:
             self.flush()
 
@@ -58,9 +64,13 @@ def nightly_batch(
     retry_delay_seconds: float = DEFAULT_RETRY_DELAY_SECONDS,
 ) -> State:
     """Collect, validate and publish the named datasets as part of night `run_id`; outcomes go to the parent."""
-    run = open_run(load_settings(), run_id=run_id)
+    settings = load_settings()
+    redact = Redactor(settings.secret_values())
+    # As in the nightly flow: Prefect stores its run loggers' records on its server, so they are redacted first
+    redact_logs(redact, "prefect.flow_runs", "prefect.task_runs")
+    run = open_run(settings, run_id=run_id)
     chosen = [run.catalog.dataset(dataset_id) for dataset_id in datasets]  # KeyError: this worker's catalog differs
-    reporter = OutcomeReporter()
+    reporter = OutcomeReporter(redact)
     run_datasets(run, chosen, collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds, progress=reporter)
     reporter.flush()
     return Completed(message=f"{reporter.posted} datasets reported")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -46,8 +47,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pipelines.catalog import load_catalog
 from pipelines.ckan import CountingCKAN, Publisher, connect, describe_error
 from pipelines.config import Settings, load_settings
-from pipelines.model import Catalog, Dataset
-from pipelines.outcome import DatasetOutcome, Status
+from pipelines.model import Catalog, Dataset, HarvestSource
+from pipelines.outcome import DatasetOutcome, HarvestOutcome, Status
+from pipelines.redaction import Redactor, redact_logs
+from pipelines.run.harvest import harvest_source
+from pipelines.run.ordering import processing_batches
 from pipelines.run.pipeline import (
     OrganizationSync,
     Stage,
@@ -66,7 +70,7 @@ from pipelines.run.reporting.markdown import summary_markdown
 from pipelines.run.reporting.rows import summary_rows
 from pipelines.run.summary import RunSummary, write_summary
 from pipelines.run.workdirs import prune_old_runs
-from pipelines.sources import Collected, HttpSettings, SourceValidators
+from pipelines.sources import Collected, HttpSettings, SourceValidators, is_remote
 from pipelines.validation import ValidationReport
 
 DEFAULT_COLLECT_RETRIES = HttpSettings.max_attempts - 1
@@ -170,6 +174,14 @@ def dataset_task(dataset: Dataset, run: RunContext, http: HttpSettings) -> Datas
     return run_dataset(dataset, run.settings, run.publisher, run.settings.work_dir / run.run_id / dataset.id, stages, http)
 
 
+@task(name="harvest", cache_policy=NO_CACHE, task_run_name="harvest-{harvest.id}")
+def harvest_task(harvest: HarvestSource, run: RunContext, http: HttpSettings) -> HarvestOutcome:
+    """One harvest source: its catalog read, every record mirrored, gone records withdrawn (`run.harvest`)."""
+    workdir = run.settings.work_dir / run.run_id / f"harvest-{harvest.id}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    return harvest_source(harvest, run.settings, run.catalog, run.client, run.publisher, workdir, http)
+
+
 # ---- running many datasets ---------------------------------------------------
 
 
@@ -218,6 +230,7 @@ def run_datasets(
 
 def _finish(
     run: RunContext, outcomes: list[DatasetOutcome], started: datetime, t0: float, run_errors: list[str],
+    harvests: list[HarvestOutcome] = (), remote_sources: int = 0,
     notifications: tuple[MailReport, ...] = (), writes_elsewhere: int = 0,
 ) -> RunSummary | State:
     """Write the JSON report and the artifacts; Failed (after everything ran) when anything failed.
@@ -225,6 +238,9 @@ def _finish(
     `writes_elsewhere`: CKAN writes made by other processes (the workers' batches), not by this run's client.
     """
     logger = get_run_logger()
+    redact = Redactor(run.settings.secret_values())
+    outcomes = [replace(o, message=redact(o.message)) for o in outcomes]
+    run_errors = [redact(e) for e in run_errors]
     summary = RunSummary.build(
         outcomes,
         run_id=run.run_id,
@@ -235,6 +251,8 @@ def _finish(
         portal_url=run.settings.ckan_url,
         write_calls=run.client.write_calls + writes_elsewhere,
         run_errors=tuple(run_errors),
+        harvests=tuple(harvests),
+        remote_sources=remote_sources,
         notifications=notifications,
     )
     path = write_summary(summary, run.settings.reports_dir)
@@ -280,37 +298,51 @@ def _run(
 ) -> RunSummary | State:
     started, t0 = datetime.now(timezone.utc), time.monotonic()
     settings = load_settings()
+    # Prefect stores its run loggers' records (task tracebacks included) on its server: redact them first
+    redact_logs(Redactor(settings.secret_values()), "prefect.flow_runs", "prefect.task_runs")
     run = open_run(settings, run_id=str(flow_run.get_id() or f"local-{int(time.time())}"))
     chosen = list(run.catalog.datasets)
+    harvests = list(run.catalog.harvest)
     if datasets:
-        unknown = sorted(set(datasets) - {d.id for d in chosen})
+        unknown = sorted(set(datasets) - {d.id for d in chosen} - {h.id for h in harvests})
         if unknown:
             raise ValueError(f"not in catalog.yaml: {', '.join(unknown)}")
         chosen = [d for d in chosen if d.id in set(datasets)]
+        harvests = [h for h in harvests if h.id in set(datasets)]
     try:
-        with run_lock(settings, [d.id for d in chosen], whole_night=withdraw_removed, wait_seconds=lock_wait_seconds,
-                      holder=f"run {flow_run.get_name() or run.run_id}"):
-            return _locked_run(run, chosen, started, t0, collect_retries, retry_delay_seconds, progress, withdraw_removed)
+        # A harvest source is locked by its id like a dataset: two runs never mirror the same catalog at once.
+        with run_lock(settings, [d.id for d in chosen] + [h.id for h in harvests], whole_night=withdraw_removed,
+                      wait_seconds=lock_wait_seconds, holder=f"run {flow_run.get_name() or run.run_id}"):
+            return _locked_run(run, chosen, harvests, started, t0, collect_retries, retry_delay_seconds, progress,
+                               withdraw_removed)
     except RunLocked as exc:
         get_run_logger().error("%s", exc)
         return Failed(message=str(exc), data=exc)
 
 
-def _locked_run(run: RunContext, chosen: list[Dataset], started: datetime, t0: float, collect_retries: int,
-                retry_delay_seconds: float, progress: ProgressListener | None, withdraw_removed: bool) -> RunSummary | State:
+def _locked_run(run: RunContext, chosen: list[Dataset], harvests: list[HarvestSource], started: datetime, t0: float,
+                collect_retries: int, retry_delay_seconds: float, progress: ProgressListener | None,
+                withdraw_removed: bool) -> RunSummary | State:
     if progress is not None:
         progress.started(len(chosen))
     run_errors: list[str] = []
     organizations = sync_organizations_task(run.publisher)
     if organizations.problem:
         run_errors.append(f"organizations: {organizations.problem}")
+    http = http_settings(run.settings, retries=collect_retries, retry_delay=retry_delay_seconds)
+    harvested = [harvest_task(harvest, run, http) for harvest in harvests]
+    outcomes: list[DatasetOutcome] = []
     writes_elsewhere = 0
-    if run.settings.work_pool:
-        outcomes, writes_elsewhere = _fan_out(run, chosen, collect_retries, retry_delay_seconds, progress, run_errors)
-    else:
-        outcomes = run_datasets(
-            run, chosen, collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds, progress=progress
-        )
+    for batch in processing_batches(chosen):  # a union after the members it reads, wherever they run
+        if run.settings.work_pool:
+            fanned, writes = _fan_out(run, batch, collect_retries, retry_delay_seconds, progress, run_errors)
+            outcomes += fanned
+            writes_elsewhere += writes
+        else:
+            outcomes += run_datasets(
+                run, batch, collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds, progress=progress
+            )
+    remote = sum(1 for d in chosen if is_remote(d.source.type) and not d.withdrawn) + len(harvests)
     if withdraw_removed:
         try:
             outcomes += withdraw_removed_task(run.publisher)
@@ -318,14 +350,14 @@ def _locked_run(run: RunContext, chosen: list[Dataset], started: datetime, t0: f
             run_errors.append(f"withdrawing removed datasets: {describe_error(exc)}")
     prune_old_runs(run.settings.work_dir, run.settings.keep_runs, current=run.run_id)
     notifications = notify_stewards(run.settings, run.catalog, run.client, outcomes, night=started, run_url=_run_url())
-    return _finish(run, outcomes, started, t0, run_errors, notifications, writes_elsewhere)
+    return _finish(run, outcomes, started, t0, run_errors, harvested, remote, notifications, writes_elsewhere)
 
 
 def _run_url() -> str | None:
-    """The flow run's page in the Prefect UI, when the run belongs to a server (not an ephemeral one)."""
-    from prefect.settings import PREFECT_API_URL
+    """The flow run's page in the Prefect UI, when the run belongs to a server with a UI (not a temporary one)."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL
 
-    return flow_run.get_flow_run_ui_url() if PREFECT_API_URL.value() else None
+    return flow_run.get_flow_run_ui_url() if PREFECT_API_URL.value() and PREFECT_UI_URL.value() else None
 
 
 # ---- flows -------------------------------------------------------------------

@@ -12,7 +12,6 @@ passing their tasks as the `Stages`, so the two can never drift apart.
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -85,7 +84,8 @@ def collect_context(
         schema=schema,
         http=http or http_settings(settings),
         previous=previous,
-        env=dict(os.environ),
+        env={name: key.reveal() for name, key in settings.source_keys.items()},  # the source keys, nothing else
+        portal_url=settings.ckan_url,
     )
 
 
@@ -190,6 +190,7 @@ def run_dataset(
         collected, schema = stages.collect(dataset, settings, workdir, previous, http)
     except SourceError as exc:
         outcome = stages.record_failure(publisher, dataset, Status.SOURCE_ERROR, f"{exc.kind}: {exc}")
+        outcome = replace(outcome, error_kind=exc.kind.value)
     except OSError as exc:
         outcome = stages.record_failure(publisher, dataset, Status.SOURCE_ERROR, f"{SourceErrorKind.DISK}: {exc.strerror or exc}")
     else:
@@ -201,6 +202,8 @@ def run_dataset(
         else:
             stages.enter(Stage.PUBLISH)
             outcome = stages.publish(dataset, publisher, collected, report, schema)
+        if collected.notes:  # e.g. a union's members, and which of them failed
+            outcome = replace(outcome, message="; ".join((outcome.message, *collected.notes)))
     return replace(outcome, seconds=round(time.monotonic() - started, 3))
 
 

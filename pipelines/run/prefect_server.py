@@ -4,9 +4,10 @@ Why this exists: Prefect's ephemeral server never schedules runs, so the nightly
 schedule needs a real `prefect server start`. Running it ourselves keeps its
 logs under `<state>/prefect`, turns analytics off, binds to loopback only, and
 guarantees the process is stopped again (a process group we own, never a
-name-based kill). Its database is PostgreSQL (`database_url`: on the local
-stack the `prefect` database that `portal/stack env` names); SQLite is only for
-the tests' ephemeral runs.
+name-based kill). The scheduling server's database is PostgreSQL
+(`database_url`: on the local stack the `prefect` database that `portal/stack
+env` names); SQLite (`database_url=None`, a file under its home) is only for
+the API a single `oppnadata run` starts for itself and the tests' ephemeral runs.
 
 `use_project_prefect_home` must run before `prefect` is imported, because Prefect
 reads PREFECT_HOME once at import time; the CLI entry points call it first.
@@ -89,22 +90,24 @@ def redacted(url: str) -> str:
 
 
 class LocalPrefectServer:
-    """`prefect server start` on loopback with its PostgreSQL database; a context manager.
+    """`prefect server start` on loopback with its PostgreSQL database (or SQLite in `home`); a context manager.
 
     Example:
         with LocalPrefectServer(home, database_url=database_url_from(), port=free_port()) as server:
             os.environ["PREFECT_API_URL"] = server.api_url
     """
 
-    def __init__(self, home: Path, *, database_url: str, port: int = DEFAULT_PORT, ui: bool = True,
-                 startup_timeout: float = 240.0):
+    def __init__(self, home: Path, *, database_url: str | None, port: int = DEFAULT_PORT, ui: bool = True,
+                 services: bool = True, startup_timeout: float = 240.0):
         # The first start migrates an empty PostgreSQL database: minutes on a busy machine.
-        if not database_url.startswith("postgresql"):
+        if database_url is not None and not database_url.startswith("postgresql"):
             raise PrefectServerError(f"not a PostgreSQL database URL: {redacted(database_url)}")
         self.home = Path(home)
-        self.database_url = database_url
+        # None: SQLite under `home`, for the API a single `oppnadata run` starts for itself alone.
+        self.database_url = database_url or f"sqlite+aiosqlite:///{self.home / 'prefect.db'}"
         self.port = port
         self.ui = ui
+        self.services = services  # False: the API alone (`--no-services`), all a single run needs
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -139,13 +142,22 @@ class LocalPrefectServer:
         return env
 
     def start(self) -> "LocalPrefectServer":
+        return self.launch().wait_until_healthy()
+
+    def launch(self) -> "LocalPrefectServer":
+        """Start the server process and return at once (`wait_until_healthy` waits for its API).
+
+        Why apart: starting the server takes as long as importing Prefect does;
+        a caller that launches it first can import while it starts.
+        """
         if is_healthy(self.api_url, timeout=0.5):
             raise PrefectServerError(f"port {self.port} already serves a Prefect API; stop it or pick another port")
         self.home.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
+        command = [sys.executable, "-m", "prefect", "server", "start", "--host", LOOPBACK, "--port", str(self.port)]
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "prefect", "server", "start", "--host", LOOPBACK, "--port", str(self.port)],
+                command + ([] if self.services else ["--no-services"]),
                 env=self.server_env(),
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -154,6 +166,11 @@ class LocalPrefectServer:
             )
         finally:
             log.close()
+        return self
+
+    def wait_until_healthy(self) -> "LocalPrefectServer":
+        if self.process is None:
+            raise PrefectServerError("the Prefect server was not launched")
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..errors import SourceErrorKind
 from ..files import atomic_write
-from ..outcome import DatasetOutcome, Status
+from ..outcome import DatasetOutcome, HarvestOutcome, RecordStatus, Status
 from .notify import MailReport
 
 SCHEMA_VERSION = 1
@@ -34,6 +35,8 @@ class RunSummary:
     write_calls: int = 0  # CKAN write calls of the whole run (organizations included)
     run_errors: tuple[str, ...] = ()  # problems outside any one dataset (organization sync, withdrawal)
     notifications: tuple[MailReport, ...] = ()  # the stewards' digests; a failed mail never fails the run
+    harvests: tuple[HarvestOutcome, ...] = ()  # one harvest report per harvest source
+    remote_sources: int = 0  # datasets and harvest sources of this run that fetch over the internet
 
     @classmethod
     def build(cls, outcomes: Iterable[DatasetOutcome], **fields: Any) -> "RunSummary":
@@ -51,18 +54,46 @@ class RunSummary:
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.run_errors
+        return not self.failed and not self.run_errors and all(h.ok for h in self.harvests)
+
+    @property
+    def unreachable(self) -> int:
+        """Remote sources (datasets and harvest sources) that could not be reached at all."""
+        kind = SourceErrorKind.UNREACHABLE.value
+        return sum(o.error_kind == kind for o in self.outcomes) + sum(h.error_kind == kind for h in self.harvests)
+
+    def network_line(self) -> str | None:
+        """Said plainly when sources were unreachable: every remote one means no network, not broken sources."""
+        if not self.unreachable:
+            return None
+        if self.unreachable >= self.remote_sources:
+            return f"no network: {self.unreachable} remote sources unreachable"
+        return f"{self.unreachable} of {self.remote_sources} remote sources unreachable"
+
+    def harvest_counts(self) -> dict[str, int]:
+        """Records per status over every harvest source, plus the sources that could not be read."""
+        counts = {status.value: sum(h.counts[status.value] for h in self.harvests) for status in RecordStatus}
+        counts["sources_failed"] = sum(1 for h in self.harvests if h.error)
+        return counts
 
     def headline(self) -> str:
         """One line for logs and the flow's final state message."""
         parts = [f"{n} {Status(status).label}" for status, n in self.counts.items() if n]
+        failed_harvests = [h for h in self.harvests if not h.ok]
         if self.failed:
             verdict = f"{len(self.failed)} of {len(self.outcomes)} datasets failed"
+        elif failed_harvests:
+            verdict = f"{len(failed_harvests)} of {len(self.harvests)} harvest sources had failures"
         elif self.run_errors:
             verdict = f"{len(self.run_errors)} run error(s)"
         else:
             verdict = "all datasets ok"
-        return f"{verdict} ({', '.join(parts) or 'no datasets'}) in {self.seconds:.1f} s"
+        harvested = ""
+        if self.harvests:
+            counts = self.harvest_counts()
+            said = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items() if n) or "no records"
+            harvested = f"; harvested records: {said}"
+        return f"{verdict} ({', '.join(parts) or 'no datasets'}{harvested}) in {self.seconds:.1f} s"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,7 +109,10 @@ class RunSummary:
             "write_calls": self.write_calls,
             "run_errors": list(self.run_errors),
             "notifications": [m.to_dict() for m in self.notifications],
+            "remote_sources": self.remote_sources,
+            "unreachable": self.unreachable,
             "datasets": [o.to_dict() for o in self.outcomes],
+            "harvests": [h.to_dict() for h in self.harvests],
         }
 
     @classmethod
@@ -96,6 +130,8 @@ class RunSummary:
             run_errors=tuple(data.get("run_errors", ())),
             notifications=tuple(MailReport.from_dict(m) for m in data.get("notifications", ())),
             outcomes=tuple(DatasetOutcome(**o) for o in data["datasets"]),
+            harvests=tuple(HarvestOutcome(**h) for h in data.get("harvests", ())),
+            remote_sources=data.get("remote_sources", 0),
         )
 
     def file_name(self) -> str:

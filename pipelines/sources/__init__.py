@@ -17,12 +17,22 @@ import importlib
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Union
+from typing import Any, Callable, Mapping, Union
 
 from ..errors import SourceError, SourceErrorKind
 from ..model import Dataset, frozen_mapping
 from .base import Collected, CollectContext, CollectedFile, HttpSettings, SourceValidators
 from .fetch import Fetched, fetch
+
+# Loaded on first use: rdflib and the normalizer are only needed by a harvest.
+_LAZY = {
+    "BrokenRecord": "dcat_records",
+    "CatalogRead": "dcat_catalog",
+    "Distribution": "dcat_records",
+    "HarvestRecord": "dcat_records",
+    "collect_linked_csv": "linked_csv",
+    "read_dcat_catalog": "dcat_catalog",
+}
 
 __all__ = [
     "Collected",
@@ -35,19 +45,46 @@ __all__ = [
     "collect",
     "collector",
     "fetch",
+    "is_remote",
     "register",
     "source_types",
+    "union_schema",
+    *sorted(_LAZY),
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 Collector = Callable[[Dataset, Path, CollectContext], Collected]
 _REGISTRY: dict[str, Union[str, Collector]] = {}
+_LOCAL: set[str] = set()  # types that never leave this machine (steward files, the own portal)
 
 
-def register(type_name: str, target: Union[str, Collector]) -> None:
-    """Register a source type: `target` is a collect function or "module:function"."""
+def register(type_name: str, target: Union[str, Collector], *, remote: bool = True) -> None:
+    """Register a source type: `target` is a collect function or "module:function".
+
+    `remote=False` for a type that reads nothing over the internet, so a run
+    without network can tell its failures apart from a missing connection.
+    """
     if not type_name or not type_name.replace("_", "").isalnum():
         raise ValueError(f"source type names are short identifiers, not {type_name!r}")
     _REGISTRY[type_name] = target
+    (_LOCAL.discard if remote else _LOCAL.add)(type_name)
+
+
+def is_remote(type_name: str) -> bool:
+    """Does a source of this type fetch over the internet (every type but the local ones)?"""
+    return type_name not in _LOCAL
+
+
+def union_schema(specification: Mapping[str, Any]) -> dict[str, Any]:
+    """A union's Table Schema: the specification's plus the municipality and provenance columns."""
+    from .union import union_schema as build
+
+    return build(specification)
 
 
 def source_types() -> list[str]:
@@ -77,8 +114,9 @@ def collect(dataset: Dataset, workdir: Path, context: CollectContext) -> Collect
     return replace(result, timings=frozen_mapping(timings))
 
 
-register("file", "pipelines.sources.file:collect")
+register("file", "pipelines.sources.file:collect", remote=False)
 register("http", "pipelines.sources.http:collect")
 register("pxweb", "pipelines.sources.pxweb:collect")
 register("kolada", "pipelines.sources.kolada:collect")
 register("wfs", "pipelines.sources.wfs:collect")
+register("union", "pipelines.sources.union:collect", remote=False)

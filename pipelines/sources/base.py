@@ -28,6 +28,8 @@ class HttpSettings:
     max_bytes: int = 2 * 1024**3
     allow_private_hosts: bool = False  # private, loopback and link-local addresses all allowed
     allow_loopback: bool = False  # only 127.0.0.0/8 and ::1 (tests: the fixture server, nothing else)
+    allowed_origins: tuple[str, ...] = ()  # exact scheme://host:port allowed whatever they resolve to (a test server)
+    ca_bundle: str | None = None  # a CA file to verify TLS against (a test CA, an internal one); None: the default
     user_agent: str = "oppnadata-kalmar/0.1 (+https://www.regionkalmar.se)"
 
 
@@ -48,6 +50,7 @@ class CollectContext:
     http: HttpSettings = field(default_factory=HttpSettings)
     previous: SourceValidators | None = None  # from the last published version, if any
     env: Mapping[str, str] = field(default_factory=frozen_mapping)  # where api_key_env is looked up
+    portal_url: str | None = None  # the operator's own portal (CKAN_URL), read by `union` sources
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Collected:
     validators: SourceValidators = field(default_factory=SourceValidators)
     not_modified: bool = False  # the source answered 304: nothing new was downloaded
     timings: Mapping[str, float] = field(default_factory=frozen_mapping)  # stage -> seconds
+    notes: tuple[str, ...] = ()  # what the run report should say besides the outcome (e.g. a union's failing member)
 
     @property
     def data(self) -> CollectedFile | None:

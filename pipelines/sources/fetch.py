@@ -11,10 +11,13 @@ Behaviour:
   bodies, 5xx and 429 (honouring Retry-After on 429 and 503 up to
   `backoff_max`; a server asking for a longer wait fails at once rather than
   being hammered), never on other 4xx;
-- redirects followed here, not by `requests`, so every hop passes
-  `netguard.check_url` before a connection is opened; credentials follow a
-  redirect only where requests' own `Session.should_strip_auth` allows (the
-  same host, and the same scheme and port or an http → https upgrade);
+- every request, each redirect hop and retry included, goes through the one
+  network path (`pipelines.net`): the host resolved once, every address
+  judged, the connection pinned to those addresses (`netguard` states the
+  sources' policy); redirects are followed here, not by `requests`;
+- an API key goes only to the entry's own host over https (`key_safety`):
+  a header key is dropped on a redirect elsewhere, a URL that would carry the
+  key elsewhere or over plain http is refused;
 - conditional GET (If-None-Match / If-Modified-Since) from the previous
   validators; a 304 returns `Fetched(path=None, not_modified=True)`;
 - Content-Length above `max_bytes` is refused before reading; a body that
@@ -33,15 +36,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
-from urllib.parse import quote, quote_plus, urljoin
+from urllib.parse import urljoin
 
 import requests
 from urllib3.exceptions import MaxRetryError, ProtocolError, ReadTimeoutError
 
 from ..errors import TRANSIENT_STATUSES, SourceError, SourceErrorKind
 from ..files import atomic_write
+from ..net import Refused, guarded_session
+from ..redaction import Redactor
 from .base import HttpSettings, SourceValidators
-from .netguard import check_url
+from .key_safety import check_key_destination, headers_for
+from .netguard import net_policy, refusal_error, require_http
 from .ratelimit import RateLimiter
 from .retry import Failure, attempts_made, count_failure, retry_after, retry_policy
 
@@ -66,22 +72,6 @@ class Fetched:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
-
-
-class Redactor:
-    """Replaces secret values (and their URL-encoded forms) with '***'."""
-
-    def __init__(self, secrets: Iterable[str] = ()):
-        forms: set[str] = set()
-        for s in secrets:
-            if s:
-                forms.update({s, quote(s, safe=""), quote_plus(s)})
-        self._forms = sorted(forms, key=len, reverse=True)
-
-    def __call__(self, text: str) -> str:
-        for f in self._forms:
-            text = text.replace(f, "***")
-        return text
 
 
 class _ScrubLogs(logging.Filter):
@@ -194,16 +184,13 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
     hops = 0
     body = json_body
     policy = retry_policy(settings)
-    with requests.Session() as session:
-        session.trust_env = False  # no proxies or .netrc from the environment
+    with guarded_session(net_policy(settings)) as session:
+        if limiter is not None:  # taken once the host has passed the checks: a refused request waits for nothing
+            session.get_adapter("https://").before_send = limiter.acquire  # the one adapter, for http too
         while True:
-            check_url(current, settings, shown=shown)
-            hdrs = dict(base_headers)
-            if session.should_strip_auth(first, current):
-                # never carry credentials to another host, or over plain http after https
-                hdrs = {k: v for k, v in hdrs.items() if not any(s in v for s in secrets)}
-            if limiter is not None:
-                limiter.acquire()
+            require_http(current, shown)
+            check_key_destination(current, first, secrets, shown)
+            hdrs = headers_for(session, base_headers, secrets, first, current)
             requests_made += 1
             log.info("%s %s (attempt %d)", method, shown, attempts_made(policy))
             failure: SourceError | None = None
@@ -220,18 +207,24 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                     stream=True,
                     allow_redirects=False,
                 )
-            except requests.Timeout as exc:
-                failure = SourceError(SourceErrorKind.TIMEOUT, f"no answer within the time limit from {shown}", url=shown)
-                failed = Failure.CONNECT if isinstance(exc, requests.ConnectTimeout) else Failure.READ
-            except requests.RequestException as exc:
-                failure = SourceError(SourceErrorKind.UNREACHABLE, f"cannot connect to {shown} ({type(exc).__name__})", url=shown)
-                failed = Failure.READ if _broke_after_connecting(exc) else Failure.CONNECT
             except ValueError:
                 # requests parses a redirect's Location even with allow_redirects=False
                 # (e.g. an unclosed IPv6 '['); the server's answer is broken, retrying will not help
                 raise SourceError(
                     SourceErrorKind.HTTP_STATUS, f"the redirect from {shown} is not a valid URL (malformed Location header)", url=shown
                 ) from None
+            except Refused as refused:  # no connection was opened (a name that does not resolve too): never retried
+                raise refusal_error(refused, shown) from None
+            except requests.Timeout as exc:
+                failure = SourceError(SourceErrorKind.TIMEOUT, f"no answer within the time limit from {shown}", url=shown)
+                failed = Failure.CONNECT if isinstance(exc, requests.ConnectTimeout) else Failure.READ
+            except requests.RequestException as exc:
+                if _refused(exc):
+                    failure, failed = SourceError(SourceErrorKind.UNREACHABLE, f"cannot connect to {shown} (connection refused)",
+                                                  url=shown), Failure.REFUSED
+                else:
+                    failure = SourceError(SourceErrorKind.UNREACHABLE, f"cannot connect to {shown} ({type(exc).__name__})", url=shown)
+                    failed = Failure.READ if _broke_after_connecting(exc) else Failure.CONNECT
             else:
                 with resp:
                     status = resp.status_code
@@ -286,10 +279,13 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                             log.info("fetched %s: %d bytes in %.2f s", shown, size, seconds)
                             return Fetched(dest, status, shown, content_type, size, validators, requests_made, seconds)
             attempts = attempts_made(policy)
-            log.warning("%s (attempt %d of %d)", redact(str(failure)), attempts, settings.max_attempts)
+            if failed != Failure.REFUSED:
+                log.warning("%s (attempt %d of %d)", redact(str(failure)), attempts, settings.max_attempts)
             try:
                 policy = count_failure(policy, method, shown, failure=failed, response=answer, message=redact(str(failure)))
             except MaxRetryError:
+                if failed == Failure.REFUSED:
+                    raise SourceError(failure.kind, f"{redact(str(failure))}; not retried", url=shown) from None
                 raise SourceError(
                     failure.kind,
                     f"{redact(str(failure))}; gave up after {attempts} attempts",
@@ -297,6 +293,22 @@ def _fetch(url, dest, settings, method, params, json_body, headers, previous, se
                     status=failure.status,
                 ) from None
             time.sleep(wait if wait is not None else policy.get_backoff_time())
+
+
+def _refused(exc: BaseException) -> bool:
+    """Did the host refuse the connection (nothing listens on that port)? Walks the chain of causes."""
+    seen = 0
+    node: BaseException | None = exc
+    while node is not None and seen < 10:
+        if isinstance(node, ConnectionRefusedError):
+            return True
+        reason = getattr(node, "reason", None)
+        nxt = reason if isinstance(reason, BaseException) else None
+        if nxt is None and node.args and isinstance(node.args[0], BaseException):
+            nxt = node.args[0]
+        node = nxt or node.__cause__ or node.__context__
+        seen += 1
+    return False
 
 
 def _broke_after_connecting(exc: requests.RequestException) -> bool:

@@ -3,8 +3,9 @@
 Options: `url` (required), `format` csv|xlsx|json|geojson (required), `sheet`,
 `header_row` (1-based), `records_path` (dot path to the records array in a JSON
 document), `encoding`, `delimiter`, `api_key_env` (NAME of an environment
-variable) with `api_key_header` (header name) or `api_key_param` (query
-parameter name).
+variable, always OPPNADATA_SOURCE_KEY_<something>) with `api_key_header`
+(header name) or `api_key_param` (query parameter name); a keyed source must
+be an https:// URL.
 
 All network behaviour (timeouts, retries, conditional GET, size limit, host
 checks, redaction of the key) is `pipelines.sources.fetch`. A 304 answer gives
@@ -23,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..config import SOURCE_KEY_NAME, SOURCE_KEY_PREFIX
 from ..errors import SourceError, SourceErrorKind
 from ..model import Dataset, frozen_mapping
 from .base import Collected, CollectContext
@@ -37,7 +39,12 @@ OPTIONS = (
 
 
 def api_key(dataset: Dataset, opts: Mapping[str, Any], env: Mapping[str, str]) -> tuple[dict, dict, tuple[str, ...]]:
-    """(headers, params, secrets) carrying the entry's API key, read from the environment."""
+    """(headers, params, secrets) carrying the entry's API key, read from the source keys in `env`.
+
+    Checked here as well as by `check`, so an entry that never went through
+    the catalog's checks still cannot name another variable or send its key
+    over plain http.
+    """
     name = opts.get("api_key_env")
     header, param = opts.get("api_key_header"), opts.get("api_key_param")
     if not name:
@@ -46,6 +53,12 @@ def api_key(dataset: Dataset, opts: Mapping[str, Any], env: Mapping[str, str]) -
         return {}, {}, ()
     if bool(header) == bool(param):
         raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: with api_key_env set exactly one of api_key_header or api_key_param")
+    if not isinstance(name, str) or not SOURCE_KEY_NAME.fullmatch(name):
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: api_key_env must name a variable {SOURCE_KEY_PREFIX}<NAME>; "
+                                                  "no other environment variable is reachable from catalog.yaml")
+    if not str(opts.get("url", "")).lower().startswith("https://"):
+        raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: a source with api_key_env must use an https:// URL; "
+                                                  "an API key is never sent over plain http")
     value = env.get(name, "")
     if not value:
         raise SourceError(SourceErrorKind.CONFIG, f"{where(dataset)}: environment variable {name} (api_key_env) is not set")

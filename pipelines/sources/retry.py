@@ -14,10 +14,14 @@ mounting it on the session's adapter, because one attempt there is the request
 must pass the host guard and the per-host rate limiter, which an adapter's
 internal retries would skip.
 
+Not retried at all: a host that does not resolve (refused by `netguard`
+before any attempt) and a host that refuses the connection (`Failure.REFUSED`):
+nothing listens there, and a retry a few seconds later cannot change that
+within a run; on a machine without network every remote source fails at once
+instead of waiting out its backoff.
+
 The classes, one counter each:
-- connect: no connection was made (refused, connect timeout, TLS handshake).
-  A host that does not resolve is refused by `netguard` before any attempt;
-  setting `connect=0` below makes a refused connection fail at once too;
+- connect: no connection was made (connect timeout, TLS handshake);
 - read: the connection broke or went silent (reset, read timeout, a body
   shorter than announced);
 - status: a 5xx or 429 answer (`TRANSIENT_STATUSES`).
@@ -29,7 +33,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from urllib3.exceptions import InvalidHeader, NewConnectionError, ProtocolError
+from urllib3.exceptions import InvalidHeader, MaxRetryError, NewConnectionError, ProtocolError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
@@ -40,7 +44,8 @@ from .base import HttpSettings
 class Failure(StrEnum):
     """What an attempt that got no answer counts as (an answer with a transient status counts as `status`)."""
 
-    CONNECT = "connect"  # no connection was made
+    REFUSED = "refused"  # the host answered that nothing listens: never retried
+    CONNECT = "connect"  # no connection was made (timeout, TLS handshake)
     READ = "read"  # the connection broke or went silent
 
 
@@ -49,7 +54,7 @@ def retry_policy(settings: HttpSettings) -> Retry:
     retries = max(settings.max_attempts - 1, 0)
     return Retry(
         total=retries,
-        connect=retries,  # 0: a refused connection fails at once, without backoff
+        connect=retries,  # connect timeouts and broken handshakes; a refusal never gets here (count_failure)
         read=retries,
         status=retries,
         other=0,  # nothing else is worth another attempt
@@ -74,6 +79,8 @@ def count_failure(policy: Retry, method: str, url: str, *, failure: Failure | No
         return policy.increment(method, url, response=response)
     if failure is None:
         raise ValueError("count_failure needs a failure class or a response")
+    if failure == Failure.REFUSED:
+        raise MaxRetryError(None, url, NewConnectionError(None, message))
     error = NewConnectionError(None, message) if failure == Failure.CONNECT else ProtocolError(message)
     return policy.increment(method, url, error=error)
 

@@ -7,10 +7,12 @@ most recent earlier row, and even the order frictionless appends errors within
 a row — which decides what survives `limit_errors`. Files or schemas outside
 what it can reproduce go to frictionless with `fallback_reason` set.
 
-The file is checked in batches of rows (see csv_structure.py) so that memory
-stays below frictionless' own peak: per batch only the errors and the parsed
-unique/primary-key values are kept (fast_keys.py); the duplicate checks and the
-within-row ordering run once at the end over those.
+The file is read in batches of whole records (csv_structure.py); each batch is
+screened in one parallel pass and only the rows it flags are kept, to be
+detailed cell by cell (fast_rows.py, fast_fields.py). Across batches only those
+rows, the errors and the canonical unique/primary-key values (fast_keys.py) are
+kept, so memory does not grow with the file beyond the keys; the duplicate
+checks and the within-row ordering run once at the end.
 """
 
 from __future__ import annotations
@@ -21,16 +23,18 @@ from typing import Any, Mapping
 
 import polars as pl
 
-from .csv_structure import BATCH_BYTES, CsvBatch, NotFastReadable, read_batches
-from .fast_fields import NotFastCheckable, check_column
-from .fast_keys import KeyColumns, later_occurrences, previous_rows
+from .csv_structure import BATCH_BYTES, NotFastReadable, read_batches
+from .engine_choice import ValidationEngine
+from .fast_fields import ColumnCheck, NotFastCheckable
+from .fast_keys import KeyColumns, later_occurrences, later_tuples, previous_rows
 from .fast_messages import describe
+from .fast_rows import Detailed, RowChecks, cell_frame
 from .fast_support import SUPPORTED_CONSTRAINTS, SUPPORTED_TYPES, unsupported_reason
-from .frictionless_engine import validate_with_frictionless
+from .frictionless_engine import frictionless_resource, validate_with_frictionless
 from .report import ValidationReport, build_report
 
 __all__ = ["SUPPORTED_CONSTRAINTS", "SUPPORTED_TYPES", "validate_fast"]
-ENGINE_NAME = "fast"
+ENGINE_NAME = ValidationEngine.FAST
 RANK_BLANK, RANK_EARLY, RANK_REST, RANK_EXTRA, RANK_MISSING, RANK_UNIQUE, RANK_PK = range(7)
 
 
@@ -51,38 +55,50 @@ def validate_fast(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors
 
 def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: int, started: float,
               batch_bytes: int) -> ValidationReport:
-    from frictionless import FrictionlessException, Schema
+    from frictionless import FrictionlessException
 
     try:
-        schema = Schema.from_descriptor(dict(descriptor))
+        resource = frictionless_resource(csv_path, descriptor)
+        resource.to_descriptor(validate=True)  # what Resource.validate checks before any row
+        schema = resource.schema
     except FrictionlessException as exc:
         raise NotFastCheckable(f"frictionless rejects the schema ({exc.error.type})") from None
     fields = schema.fields
     names = [f.name for f in fields]
     unique_fields = [j for j, f in enumerate(fields) if f.constraints.get("unique")]
     pk_fields = [names.index(name) for name in schema.primary_key]
-    key_store = KeyColumns({j: fields[j].type for j in sorted(set(unique_fields) | set(pk_fields))})
+    keyed = sorted(set(unique_fields) | set(pk_fields))
+    checks = [ColumnCheck(f, need_key=j in keyed) for j, f in enumerate(fields)]
+    # str() of a unique value is in its error message; some types cannot rebuild it from their key
+    shown = [j for j in unique_fields if not checks[j].ctype.display_from_key]
+    key_store = KeyColumns({j: fields[j].type for j in keyed}, raw_fields=shown)
 
+    row_checks = RowChecks(checks, key_store)
     frames: list[pl.DataFrame] = []
     blanks: list[pl.Series] = [pl.Series([], dtype=pl.UInt32)]
     extra_records: dict[int, str] = {}
     rows = settled = 0  # data rows read; errors certain to be reported for them (a lower bound)
+
+    def take(detailed: Detailed) -> int:
+        frames.extend(detailed.errors)
+        blanks.append(detailed.blank_idx)
+        blank = detailed.blank_idx.implode()
+        return detailed.blank_idx.len() + sum(f.filter(~pl.col("idx").is_in(blank)).height for f in detailed.errors)
+
     for batch in read_batches(csv_path, len(fields), batch_bytes):
         if batch.labels is not None and batch.labels != names:
             raise NotFastReadable("the header does not list exactly the schema's field names in order")
-        batch_frames, blank = _check_batch(batch, fields, key_store, offset=rows)
+        row_checks.screen(batch, rows)
         extra_records.update({rows + i: text for i, text in batch.extra_records.items()})
-        blank_idx = blank.arg_true().cast(pl.UInt32) + rows
-        blanks.append(blank_idx)
-        if limit_errors:
-            settled += blank_idx.len() + sum(f.filter(~pl.col("idx").is_in(blank_idx.implode())).height for f in batch_frames)
-        frames.extend(batch_frames)
         rows += batch.cells.height
         del batch
-        # an error in row r depends only on rows ≤ r, so once `limit_errors` errors are certain among
-        # the rows read, the rest of the file cannot change the report — frictionless stops there too
-        if limit_errors and settled >= limit_errors:
-            break
+        if row_checks.due(limit_errors - settled if limit_errors else None):
+            settled += take(row_checks.detail())
+            # an error in row r depends only on rows ≤ r, so once `limit_errors` errors are certain among
+            # the rows read, the rest of the file cannot change the report — frictionless stops there too
+            if limit_errors and settled >= limit_errors:
+                break
+    take(row_checks.detail())
     keys = key_store.columns()
     blank_idx = pl.concat(blanks)
 
@@ -106,16 +122,16 @@ def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: in
         else:
             key_frame = pl.DataFrame({f"k{j}": keys[j] for j in pk_fields})
             all_none = key_frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
-            dup = ~all_none & ~key_frame.select(pl.struct(pl.all())).to_series().is_first_distinct()
+            dup = ~all_none & later_tuples(key_frame)
         fires = all_none | dup
         frames.append(_row_errors(fires, "primary-key", 0, field=-1))
         trigger = pl.select(pl.when(trigger.is_null() & fires).then(pk_step).otherwise(trigger)).to_series()
 
-    errors = pl.concat(frames) if frames else _frame(pl.Series([], dtype=pl.UInt32), "none", sub=0, field=-1)
+    errors = pl.concat(frames) if frames else cell_frame(pl.Series([], dtype=pl.UInt32), "none", sub=0, field=-1)
     errors = _rank(errors, trigger, step_of)
     if blank_idx.len():
         errors = errors.filter(~pl.col("idx").is_in(blank_idx.implode()) | (pl.col("type") == "primary-key"))
-        blank_rows = _frame(blank_idx, "blank-row", sub=0, field=-1).with_columns(rank=pl.lit(RANK_BLANK * 10**9, pl.Int64))
+        blank_rows = cell_frame(blank_idx, "blank-row", sub=0, field=-1).with_columns(rank=pl.lit(RANK_BLANK * 10**9, pl.Int64))
         errors = pl.concat([errors, blank_rows])
     errors = errors.sort(["idx", "rank"])
 
@@ -123,59 +139,16 @@ def _validate(csv_path: Path, descriptor: Mapping[str, Any], *, limit_errors: in
     if truncated:
         errors = errors.head(limit_errors)
         rows = int(errors["idx"][-1]) + 1
-    located = describe(errors, fields, extra_records, keys, previous_rows(errors, keys, unique_fields, pk_fields))
+    previous = previous_rows(errors, keys, unique_fields, pk_fields)
+    located = describe(errors, checks, extra_records, keys, key_store, previous)
     return build_report(
         engine=ENGINE_NAME, rows=rows, fields=names, errors=located, limit_errors=limit_errors,
         truncated=truncated, seconds=time.perf_counter() - started,
     )
 
 
-def _check_batch(batch: CsvBatch, fields: list, key_store: KeyColumns, *,
-                 offset: int) -> tuple[list[pl.DataFrame], pl.Series]:
-    """Every per-row check of one batch: its errors (row indices of the whole file, with the raw cell) and blank rows."""
-    n = len(fields)
-    counts = batch.counts
-    frames: list[pl.DataFrame] = []
-    blank = pl.repeat(True, batch.cells.height, eager=True, dtype=pl.Boolean)
-    short = bool((counts < n).any())
-    for j, field in enumerate(fields):
-        column = batch.cells.get_column(f"c{j}")
-        if short:  # polars fills absent cells with "": make them null, as frictionless has no cell there
-            column = pl.select(pl.when(counts > j).then(column)).to_series()
-        result = check_column(field, column, need_key=j in key_store.types)
-        blank = blank & result.blank
-        if result.key is not None:
-            key_store.add(j, result.key)
-        errors = result.errors
-        frames.append(errors.with_columns(
-            idx=pl.col("idx") + offset, field=pl.lit(j, pl.Int32), cell=column.gather(errors["idx"])))
-
-    extra_rows = (counts > n).arg_true()
-    if extra_rows.len():
-        extra = pl.DataFrame({"idx": extra_rows + offset, "k": counts.gather(extra_rows)}).with_columns(
-            pos=pl.int_ranges(n, pl.col("k"))).explode("pos", empty_as_null=True)
-        frames.append(_frame(extra["idx"], "extra-cell", sub=extra["pos"], field=-1))
-    short_rows = (counts < n).arg_true()
-    if short_rows.len():
-        short = pl.DataFrame({"idx": short_rows + offset, "k": counts.gather(short_rows)}).with_columns(
-            pos=pl.int_ranges(pl.col("k"), n)).explode("pos", empty_as_null=True)
-        frames.append(_frame(short["idx"], "missing-cell", sub=0, field=short["pos"]))
-    return [f for f in frames if f.height], blank
-
-
 def _row_errors(mask: pl.Series, error_type: str, sub: int, *, field: int) -> pl.DataFrame:
-    return _frame(mask.arg_true(), error_type, sub=sub, field=field)
-
-
-def _frame(idx: pl.Series, error_type: str, *, sub: int | pl.Series, field: int | pl.Series) -> pl.DataFrame:
-    frame = pl.DataFrame({"idx": idx.cast(pl.UInt32)})
-    return frame.with_columns(
-        type=pl.lit(error_type, pl.String),
-        sub=(sub.cast(pl.Int32) if isinstance(sub, pl.Series) else pl.lit(sub, pl.Int32)),
-        constraint=pl.lit(None, pl.String),
-        field=(field.cast(pl.Int32) if isinstance(field, pl.Series) else pl.lit(field, pl.Int32)),
-        cell=pl.lit(None, pl.String),
-    )
+    return cell_frame(mask.arg_true(), error_type, sub=sub, field=field)
 
 
 def _rank(errors: pl.DataFrame, trigger: pl.Series, step_of: dict[int, int]) -> pl.DataFrame:

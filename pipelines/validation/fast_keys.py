@@ -2,10 +2,11 @@
 
 Every other check looks at one row at a time, so a batch can be dropped once it
 is checked; a duplicate can be anywhere earlier in the file. What is kept is the
-parsed key of each keyed field (exactly what frictionless compares: str() of the
-parsed value, or None), stored as Int64 when the field is integer-like and every
-key in the batch round-trips — 8 bytes a row instead of a string view, and
-hashing ints is several times faster than hashing strings.
+canonical parsed value of each keyed field (fast_types.py: equal exactly when
+frictionless' parsed values are equal), mostly 8 bytes a row — frictionless'
+own dictionaries of Python objects take several times that. The raw text is
+kept as well only for a unique field whose type cannot rebuild str(value) —
+what a unique-error message shows — from the canonical value.
 """
 
 from __future__ import annotations
@@ -16,24 +17,55 @@ import polars as pl
 class KeyColumns:
     """Per-field key parts, appended batch by batch, joined once at the end."""
 
-    def __init__(self, types: dict[int, str]) -> None:
+    def __init__(self, types: dict[int, str], *, raw_fields: list[int] = ()) -> None:
         self.types = types
+        self.raw_fields = set(raw_fields)
         self.parts: dict[int, list[pl.Series]] = {j: [] for j in types}
+        self.raw_parts: dict[int, list[pl.Series]] = {j: [] for j in self.raw_fields}
+        self.patches: dict[int, list[tuple[pl.Series, pl.Series]]] = {j: [] for j in types}
 
-    def add(self, j: int, key: pl.Series) -> None:
-        if self.types[j] in ("integer", "year"):
-            as_int = key.cast(pl.Int64, strict=False)
-            if as_int.null_count() == key.null_count():  # keys are str(int): equal ints ⇔ equal keys
-                key = as_int
+    def add(self, j: int, key: pl.Series, *, raw: pl.Series | None = None) -> None:
         self.parts[j].append(key)
+        if raw is not None:
+            self.raw_parts[j].append(raw)
+
+    def patch(self, j: int, idx: pl.Series, key: pl.Series) -> None:
+        """Replace the keys of rows `idx` (rows of the file) — the exact keys of flagged rows."""
+        self.patches[j].append((idx, key))
 
     def columns(self) -> dict[int, pl.Series]:
+        """Each keyed field's column for the whole file, patched with the flagged rows' exact keys.
+
+        Parts are patched one by one and joined without copying: the whole column
+        is never held twice.
+        """
         out = {}
         for j, parts in self.parts.items():
-            if any(p.dtype != parts[0].dtype for p in parts):  # some batch did not round-trip: compare as text
-                parts = [p.cast(pl.String) for p in parts]
-            out[j] = pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
+            patches = self.patches[j]
+            dtypes = {p.dtype for p in parts} | {key.dtype for _, key in patches}
+            as_text = len(dtypes) > 1  # an integer beyond Int64 somewhere: compare every key as text (str of the int)
+            idx = pl.concat([i for i, _ in patches]) if patches else pl.Series([], dtype=pl.UInt32)
+            keys = pl.concat([k.cast(pl.String) if as_text else k for _, k in patches]) if patches else None
+            start, joined = 0, []
+            while parts:
+                part = parts.pop(0)
+                if as_text:
+                    part = part.cast(pl.String)
+                inside = (idx >= start) & (idx < start + part.len())
+                if keys is not None and inside.any():
+                    part = part.scatter(idx.filter(inside) - start, keys.filter(inside))
+                joined.append(part)
+                start += part.len()
+            out[j] = pl.concat(joined, rechunk=False) if joined else pl.Series([], dtype=pl.String)
+            self.parts[j], self.patches[j] = [out[j]], []  # the patched whole replaces its parts
         return out
+
+    def raw(self, j: int, idx: int) -> str:
+        for part in self.raw_parts[j]:
+            if idx < part.len():
+                return part[idx]
+            idx -= part.len()
+        raise IndexError(idx)
 
 
 def later_occurrences(key: pl.Series) -> pl.Series:
@@ -52,6 +84,23 @@ def later_occurrences(key: pl.Series) -> pl.Series:
         return later
     rows = key.is_in(repeated.implode()).fill_null(False).arg_true()
     return later.scatter(rows.filter(~key.gather(rows).is_first_distinct()), True)
+
+
+def later_tuples(frame: pl.DataFrame) -> pl.Series:
+    """Rows whose tuple of keys (nulls equal, as in Python tuples) appeared in an earlier row.
+
+    Like later_occurrences: a 64-bit hash per row is sorted to find the few rows
+    whose hash repeats; only those rows' tuples are then compared exactly.
+    """
+    hashes = frame.select(pl.struct(pl.all()).hash()).to_series()
+    candidates = later_occurrences(hashes)
+    later = pl.repeat(False, frame.height, eager=True, dtype=pl.Boolean)
+    if not candidates.any():
+        return later
+    repeated = hashes.filter(candidates).unique().implode()
+    rows = hashes.is_in(repeated).arg_true()
+    exact = frame.gather(rows).select(pl.struct(pl.all()).is_first_distinct()).to_series()
+    return later.scatter(rows.filter(~exact), True)
 
 
 def previous_rows(errors: pl.DataFrame, keys: dict[int, pl.Series], unique_fields: list[int],

@@ -14,12 +14,14 @@ import io
 
 import polars as pl
 
+from .fast_keys import KeyColumns
 from .report import ValidationError
 
 
-def describe(errors: pl.DataFrame, fields: list, extra_records: dict[int, str], keys: dict[int, pl.Series],
-             previous: dict[tuple[int, int], int]) -> list[ValidationError]:
+def describe(errors: pl.DataFrame, checks: list, extra_records: dict[int, str], keys: dict[int, pl.Series],
+             key_store: KeyColumns, previous: dict[tuple[int, int], int]) -> list[ValidationError]:
     """`errors` has idx, type, sub, constraint, field, cell (raw text, null for an absent cell), sorted."""
+    fields = [check.field for check in checks]
     out: list[ValidationError] = []
     columns = ("idx", "type", "sub", "constraint", "field", "cell")
     for idx, etype, sub, constraint, j, raw in errors.select(columns).iter_rows():
@@ -48,10 +50,18 @@ def describe(errors: pl.DataFrame, fields: list, extra_records: dict[int, str], 
             note = f"the same as in the row at position {previous[(j, idx)] + 2}"
             msg = (f'Row at position "{row}" has unique constraint violation in field "{fields[j].name}" '
                    f'at position "{j + 1}": {note}')
-            out.append(ValidationError(type=etype, message=msg, row=row, field=fields[j].name, cell=str(keys[j][idx])))
+            out.append(ValidationError(type=etype, message=msg, row=row, field=fields[j].name,
+                                       cell=_shown_value(checks[j], keys[j][idx], key_store, j, idx)))
         else:  # primary-key
             prev = previous.get((-1, idx))
             note = ('cells composing the primary keys are all "None"' if prev is None
                     else f"the same as in the row at position {prev + 2}")
             out.append(ValidationError(type=etype, message=f'Row at position "{row}" violates the primary key: {note}', row=row))
     return out
+
+
+def _shown_value(check, key, key_store: KeyColumns, j: int, idx: int) -> str:
+    """str() of the parsed value, as frictionless puts it in a unique-error."""
+    if check.ctype.display_from_key:
+        return check.ctype.display(key)
+    return str(check.ctype.value_reader(key_store.raw(j, idx)))

@@ -10,23 +10,33 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-SUPPORTED_TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "year")
-SUPPORTED_CONSTRAINTS = (
-    "required", "unique", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern",
+SUPPORTED_TYPES = (
+    "string", "integer", "number", "boolean", "date", "datetime", "time", "year", "yearmonth", "geopoint", "duration",
 )
-# unique / primaryKey compare *parsed* values; only these types have an exact vectorized key
-KEYABLE_TYPES = ("string", "integer", "boolean", "date", "year")
+SUPPORTED_CONSTRAINTS = (
+    "required", "unique", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+    "minLength", "maxLength", "pattern",
+)
+# unique / primaryKey / enum compare *parsed* values; a duration's value is isodate's own arithmetic
+KEYABLE_TYPES = tuple(t for t in SUPPORTED_TYPES if t != "duration")
 SUPPORTED_FIELD_PROPERTIES = {
     "name", "type", "format", "title", "description", "constraints", "missingValues", "example", "rdfType",
-    "trueValues", "falseValues",
+    "trueValues", "falseValues", "bareNumber", "decimalChar", "groupChar",
+}
+TYPE_PROPERTIES = {
+    "trueValues": ("boolean",), "falseValues": ("boolean",),
+    "bareNumber": ("number", "integer"), "decimalChar": ("number",), "groupChar": ("number",),
 }
 SUPPORTED_SCHEMA_PROPERTIES = {"fields", "primaryKey", "missingValues", "title", "description", "$schema", "name"}
 # frictionless field types' own constraint lists (a constraint outside them is a schema error there)
 TYPE_CONSTRAINTS = {
     "string": ("required", "minLength", "maxLength", "pattern", "enum"),
     "boolean": ("required", "enum"),
+    "geopoint": ("required", "enum"),
+    "duration": ("required", "enum"),
 }
-# exclusiveMinimum/exclusiveMaximum need a datapackage v2 schema and are not covered yet
+# exclusiveMinimum/exclusiveMaximum need a datapackage v2 schema: frictionless rejects them under v1,
+# and the fast engine then defers because frictionless rejects the schema
 NUMERIC_CONSTRAINTS = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
 
 
@@ -59,8 +69,9 @@ def unsupported_reason(descriptor: Mapping[str, Any]) -> str | None:
         extra = set(field) - SUPPORTED_FIELD_PROPERTIES
         if extra:
             return f"field {name!r} has property {sorted(extra)[0]!r}, not supported by the fast engine"
-        if field_type != "boolean" and ({"trueValues", "falseValues"} & set(field)):
-            return f"field {name!r} has trueValues/falseValues but is not boolean"
+        for prop, types in TYPE_PROPERTIES.items():
+            if prop in field and field_type not in types:
+                return f"field {name!r} has {prop} but is not {' or '.join(types)}"
         constraints = field.get("constraints", {})
         if not isinstance(constraints, Mapping):
             return f"field {name!r} has constraints that are not an object"
@@ -71,6 +82,8 @@ def unsupported_reason(descriptor: Mapping[str, Any]) -> str | None:
                 return f"field {name!r}: constraint {constraint!r} does not apply to type {field_type!r}"
         if constraints.get("unique") and field_type not in KEYABLE_TYPES:
             return f"field {name!r}: unique on type {field_type!r} is not supported by the fast engine"
+        if "enum" in constraints and field_type not in KEYABLE_TYPES:
+            return f"field {name!r}: enum on type {field_type!r} is not supported by the fast engine"
     if len(set(names)) != len(names):
         return "the schema has duplicate field names"
     primary_key = descriptor.get("primaryKey", [])

@@ -19,6 +19,25 @@ from .report import ValidationError, ValidationReport, build_report
 ENGINE_NAME = ValidationEngine.FRICTIONLESS
 
 
+def frictionless_resource(csv_path: Path, descriptor: Mapping[str, Any]) -> Any:
+    """The frictionless Resource both engines start from; raises FrictionlessException for a bad schema.
+
+    The resource, not the schema alone, decides what the schema may use: a
+    resource without `$schema` is datapackage v1, and imposes v1 on its schema.
+    """
+    from frictionless import Dialect, Resource, Schema
+    from frictionless.formats import CsvControl
+
+    return Resource(
+        path=csv_path.name,
+        basepath=str(csv_path.parent),  # frictionless refuses absolute paths as "not safe"
+        schema=Schema.from_descriptor(dict(descriptor)),
+        format="csv",
+        encoding="utf-8",
+        dialect=Dialect(controls=[CsvControl(delimiter=",")]),
+    )
+
+
 def validate_with_frictionless(
     csv_path: Path,
     descriptor: Mapping[str, Any],
@@ -26,22 +45,13 @@ def validate_with_frictionless(
     limit_errors: int,
     fallback_reason: str | None = None,
 ) -> ValidationReport:
-    from frictionless import Dialect, FrictionlessException, Resource, Schema
-    from frictionless.formats import CsvControl
+    from frictionless import FrictionlessException
 
     started = time.perf_counter()
     fields = descriptor.get("fields")
     field_names = tuple(str(f.get("name")) for f in fields if isinstance(f, Mapping)) if isinstance(fields, list) else ()
     try:
-        schema = Schema.from_descriptor(dict(descriptor))
-        resource = Resource(
-            path=csv_path.name,
-            basepath=str(csv_path.parent),  # frictionless refuses absolute paths as "not safe"
-            schema=schema,
-            format="csv",
-            encoding="utf-8",
-            dialect=Dialect(controls=[CsvControl(delimiter=",")]),
-        )
+        resource = frictionless_resource(csv_path, descriptor)
     except FrictionlessException as exc:
         errors = [_convert(e) for e in exc.to_errors()]
         return build_report(

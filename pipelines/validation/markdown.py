@@ -38,6 +38,7 @@ def render_markdown(report: ValidationReport, title: str, *, max_errors: int = 5
     lines.append(f"Motor / engine: `{report.engine}`, {report.seconds:.2f} s.")
     if report.fallback_reason:
         lines.append(f"Fallback to frictionless: {escape_cell(report.fallback_reason)}.")
+    lines += _warning_lines(report, max_errors)
     if report.valid:
         return "\n".join(lines) + "\n"
 
@@ -61,3 +62,16 @@ def render_markdown(report: ValidationReport, title: str, *, max_errors: int = 5
     if len(report.errors) > len(shown):
         lines += ["", f"… och {len(report.errors) - len(shown)} fel till i JSON-rapporten / more errors in the JSON report."]
     return "\n".join(lines) + "\n"
+
+
+def _warning_lines(report: ValidationReport, max_rows: int) -> list[str]:
+    """Warnings (e.g. text a spreadsheet would run as a formula): listed, but they do not make the data invalid."""
+    if not report.warnings:
+        return []
+    shown = report.warnings[:max_rows]
+    lines = ["", f"## Varningar / warnings ({len(report.warnings)})", "",
+             "| Rad / row | Fält / field | Värde / value | Typ / type | Meddelande / message |", "|---:|---|---|---|---|"]
+    for w in shown:
+        row = "" if w.row is None else str(w.row)
+        lines.append(f"| {row} | {escape_cell(w.field)} | {escape_cell(w.cell)} | {escape_cell(w.type)} | {escape_cell(w.message)} |")
+    return lines

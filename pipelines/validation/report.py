@@ -78,11 +78,14 @@ class ValidationReport:
     truncated: bool = False
     seconds: float = 0.0
     fallback_reason: str | None = None
+    # things a steward should look at that do not make the data invalid (`formula_cells`)
+    warnings: tuple[ValidationError, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "engine", ValidationEngine(self.engine))
         object.__setattr__(self, "fields", tuple(self.fields))
         object.__setattr__(self, "errors", tuple(self.errors))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
         object.__setattr__(self, "error_counts", _frozen_counts(self.error_counts))
 
     @property
@@ -102,6 +105,7 @@ class ValidationReport:
             "errors": [e.to_dict() for e in self.errors],
             "truncated": self.truncated,
             "seconds": self.seconds,
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
     @classmethod
@@ -119,6 +123,7 @@ class ValidationReport:
             errors=tuple(ValidationError.from_dict(e) for e in data["errors"]),
             truncated=bool(data["truncated"]),
             seconds=float(data["seconds"]),
+            warnings=tuple(ValidationError.from_dict(w) for w in data.get("warnings", ())),
         )
 
 

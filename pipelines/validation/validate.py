@@ -10,10 +10,12 @@ every dataset rather than stop at the first broken one. Only a wrong *setting*
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
 from .engine_choice import ValidationEngine, auto_prefers_fast, requested_engine
+from .formula_cells import formula_warnings
 from .frictionless_engine import validate_with_frictionless
 from .report import ValidationError, ValidationReport, build_report
 from .schema_loading import load_schema
@@ -50,14 +52,15 @@ def validate_table(
         report = validate_fast(csv_path, descriptor, limit_errors=limit_errors)
     else:
         report = validate_with_frictionless(csv_path, descriptor, limit_errors=limit_errors)
+    warnings = tuple(formula_warnings(csv_path, descriptor))
     nul = _nul_error(csv_path)
     if nul is None:
-        return report
-    return build_report(
+        return replace(report, warnings=warnings)
+    return replace(build_report(
         engine=report.engine, rows=report.rows, fields=report.fields, errors=[nul, *report.errors],
         limit_errors=limit_errors, truncated=report.truncated, seconds=time.perf_counter() - started,
         fallback_reason=report.fallback_reason,
-    )
+    ), warnings=warnings)
 
 
 def _nul_error(csv_path: Path) -> ValidationError | None:

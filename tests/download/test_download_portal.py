@@ -85,7 +85,7 @@ def test_resume_against_the_portal_file_store(published, tmp_path):
     part.write_bytes(body[: len(body) // 2])
     from pipelines.download.transfer import fetch
 
-    got = fetch(res["url"], tmp_path / "out" / "stor.csv", sha256(body))
+    got = fetch(res["url"], tmp_path / "out" / "stor.csv", sha256(body), session=PublicPortal(portal.url).session)
     assert (tmp_path / "out" / "stor.csv").read_bytes() == body
     if honours_range:
         assert got.resumed_from == len(body) // 2 and not got.restarted

@@ -7,8 +7,14 @@ import os
 
 import pytest
 
-from pipelines.download.transfer import ChecksumMismatch, TransferError, fetch
+from pipelines.download.transfer import ChecksumMismatch, TransferError, fetch as transfer
+from pipelines.net import NetPolicy, guarded_session
 from tests.download.range_server import FileServer
+
+
+def fetch(url, dest, sha, **kwargs):
+    """A transfer whose session trusts the loopback server of the URL (as PublicPortal trusts the portal)."""
+    return transfer(url, dest, sha, session=guarded_session(NetPolicy.trusting(url)), **kwargs)
 
 BODY = os.urandom(700_000)
 SHA = hashlib.sha256(BODY).hexdigest()
@@ -78,3 +84,5 @@ def test_missing_file_and_unreachable_server_are_clear(tmp_path):
             fetch(f"{srv.url}/nope.csv", tmp_path / "n.csv", SHA)
     with pytest.raises(TransferError, match="cannot fetch http://127.0.0.1:1/x"):
         fetch("http://127.0.0.1:1/x", tmp_path / "x.csv", SHA)
+    with pytest.raises(TransferError, match="refused to fetch http://127.0.0.1:1/x: 127.0.0.1 resolves to 127.0.0.1"):
+        transfer("http://127.0.0.1:1/x", tmp_path / "x.csv", SHA)  # without a session: public addresses only

@@ -22,8 +22,14 @@ The session-scoped fixture `fixture_server` serves
   or to exactly "path?query"), `requests(path)` (what was sent: method, query,
   headers, body), `reset_counts()`, `remove(path)`.
 
+The same routes are also served over TLS at `https_url(path)`
+(https://localhost:<port>, a certificate from a test CA made with trustme for
+localhost, 127.0.0.1 and ::1); `sni` lists the server names clients sent and
+`ca_file` is the CA that `HttpSettings.ca_bundle` must trust.
+
 Also `loopback_http`: HttpSettings that allow this server (loopback only, not
-other private ranges) with small backoffs so retry tests stay fast.
+other private ranges, the test CA trusted) with small backoffs so retry tests
+stay fast.
 """
 
 from __future__ import annotations
@@ -31,6 +37,9 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import mimetypes
+import ssl
+import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -75,6 +84,7 @@ class Recorded:
     raw_query: str
     headers: dict[str, str]
     body: bytes
+    tls: bool = False  # the request came over https
 
 
 class _Route:
@@ -105,20 +115,46 @@ class FixtureServer:
         self.port = self._httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="fixture-server", daemon=True)
+        self.sni: list[str | None] = []
+        self._tls_dir = tempfile.TemporaryDirectory(prefix="fixture-ca-")
+        self.ca_file, context = self._tls_context()
+        self._httpsd = _TLSServer(("127.0.0.1", 0), self._handler_class(tls=True), context)
+        self._httpsd.daemon_threads = True
+        self.tls_port = self._httpsd.server_address[1]
+        self.https_base_url = f"https://localhost:{self.tls_port}"
+        self._tls_thread = threading.Thread(target=self._httpsd.serve_forever, name="fixture-server-tls", daemon=True)
+
+    def _tls_context(self) -> tuple[str, ssl.SSLContext]:
+        import trustme
+
+        ca = trustme.CA()
+        ca_file = f"{self._tls_dir.name}/ca.pem"
+        ca.cert_pem.write_to_path(ca_file)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("localhost", "127.0.0.1", "::1").configure_cert(context)
+        context.sni_callback = lambda _sock, name, _ctx: self.sni.append(name)
+        return ca_file, context
 
     # --- lifecycle
     def start(self) -> "FixtureServer":
         self._thread.start()
+        self._tls_thread.start()
         return self
 
     def stop(self) -> None:
         self._stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        for httpd in (self._httpd, self._httpsd):
+            httpd.shutdown()
+            httpd.server_close()
+        self._tls_dir.cleanup()
 
     # --- test API
     def url(self, path: str) -> str:
         return self.base_url + (path if path.startswith("/") else "/" + path)
+
+    def https_url(self, path: str) -> str:
+        """The same route over TLS, addressed by name: https://localhost:<tls port><path>."""
+        return self.https_base_url + (path if path.startswith("/") else "/" + path)
 
     def set(self, path: str, body: bytes | str, status: int = 200, headers: dict[str, str] | None = None,
             content_type: str | None = None) -> None:
@@ -192,7 +228,7 @@ class FixtureServer:
         return Reply(body=data, content_type=ctype, conditional=True,
                      headers={"Last-Modified": email.utils.formatdate(target.stat().st_mtime, usegmt=True)})
 
-    def _handler_class(self):
+    def _handler_class(self, tls: bool = False):
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -206,7 +242,7 @@ class FixtureServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 req = Recorded(self.command, parts.path, parse_qs(parts.query, keep_blank_values=True), parts.query,
-                               {k: v for k, v in self.headers.items()}, body)
+                               {k: v for k, v in self.headers.items()}, body, tls)
                 with server._lock:
                     server._log.append(req)
                 reply = server._resolve(req)
@@ -244,6 +280,35 @@ class FixtureServer:
         return Handler
 
 
+class _TLSServer(ThreadingHTTPServer):
+    """A ThreadingHTTPServer whose connections speak TLS; the handshake runs in each request's thread."""
+
+    def __init__(self, address, handler, context: ssl.SSLContext):
+        self._context = context
+        super().__init__(address, handler)
+
+    def get_request(self):
+        sock, addr = self.socket.accept()
+        return self._context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
+
+    def finish_request(self, request, client_address) -> None:
+        try:
+            request.do_handshake()
+        except (ssl.SSLError, OSError):
+            return  # a client that refused our certificate (what the hostname-verification test expects)
+        super().finish_request(request, client_address)
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hung up mid-reply (a size limit, a timeout under test) is expected, not printed.
+
+        socketserver prints such errors to whatever sys.stderr is at that moment, from the
+        request's thread: a later test capturing stderr (click's CliRunner) would read them.
+        """
+        if isinstance(sys.exc_info()[1], (ssl.SSLEOFError, ConnectionError)):
+            return
+        super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="session")
 def fixture_server():
     server = FixtureServer().start()
@@ -254,11 +319,11 @@ def fixture_server():
 
 
 @pytest.fixture
-def loopback_http():
-    """HttpSettings for talking to `fixture_server`: loopback allowed, fast retries, short timeouts."""
+def loopback_http(fixture_server):
+    """HttpSettings for talking to `fixture_server`: loopback allowed, its test CA trusted, fast retries, short timeouts."""
     from pipelines.sources.base import HttpSettings
 
     return HttpSettings(
         connect_timeout=2.0, read_timeout=2.0, max_attempts=3, backoff_base=0.01, backoff_max=2.0,
-        max_bytes=5 * 1024 * 1024, allow_loopback=True,
+        max_bytes=5 * 1024 * 1024, allow_loopback=True, ca_bundle=fixture_server.ca_file,
     )

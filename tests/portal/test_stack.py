@@ -95,27 +95,28 @@ def test_up_twice_status_down_and_up_again_keeps_the_data(second_stack, unique_n
 
     status = stack.run("status")
     assert status.returncode == 0, status.stdout + status.stderr
-    assert status.stdout.count(" running ") == 3 and stack.url in status.stdout
+    assert status.stdout.count(" running ") == 4 and stack.url in status.stdout  # PostgreSQL, Redis, CKAN, job worker
     token_file = stack.state / "secrets" / "api-token"
     assert oct(token_file.stat().st_mode & 0o777) == "0o600"
 
-    old_ckan = _pid(stack.state / "run" / "ckan.pid")
-    restarted = stack.run("restart")  # CKAN only: how edits to ckanext-kalmar are picked up
+    old_ckan, old_jobs = _pid(stack.state / "run" / "ckan.pid"), _pid(stack.state / "run" / "jobs.pid")
+    restarted = stack.run("restart")  # CKAN and its job worker: how edits to ckanext-kalmar are picked up
     assert restarted.returncode == 0, restarted.stderr
     assert _pid(stack.state / "run" / "ckan.pid") != old_ckan and not _alive(old_ckan)
+    assert _pid(stack.state / "run" / "jobs.pid") != old_jobs and not _alive(old_jobs)
 
     api = RemoteCKAN(stack.url, apikey=stack.token())
     assert api.action.status_show()["ckan_version"] == "2.12.0"
     org = api.action.organization_create(name=unique_name("org"), title="Borgholms kommun")["name"]
     api.action.package_create(name=unique_name("kvar"), title="Kvarnar på Öland", owner_org=org)
     pids = [_pid(stack.state / "run" / "ckan.pid"), _pid(stack.state / "run" / "redis.pid"),
-            _pid(stack.state / "pg" / "postmaster.pid")]
+            _pid(stack.state / "pg" / "postmaster.pid"), _pid(stack.state / "run" / "jobs.pid")]
 
     down = stack.run("down")
     assert down.returncode == 0, down.stderr
     assert not any(_alive(p) for p in pids)
     stopped = stack.run("status")
-    assert stopped.returncode == 3 and stopped.stdout.count("stopped") == 3
+    assert stopped.returncode == 3 and stopped.stdout.count("stopped") == 4
 
     # A foreign program on CKAN's port: up names the port and the variable, and starts no CKAN.
     with socket.socket() as squatter:

@@ -1,4 +1,4 @@
-"""A second portal stack that scenarios may break: kill CKAN's gunicorn, restart PostgreSQL.
+"""A second portal stack that scenarios may break: kill CKAN's gunicorn or job worker, restart PostgreSQL.
 
 Why a second stack: teammates' tests use the shared portal on 127.0.0.1:5050 at
 the same time; killing it would fail their runs. This stack lives in its own
@@ -86,6 +86,21 @@ class FaultStack:
         """SIGKILL CKAN's web server (master and workers): a crash, not a clean stop."""
         pids = self.ckan_pids()
         assert pids, "CKAN of the second stack is not running"
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() and "Z" not in _state(p) for p in pids):
+            time.sleep(0.05)
+
+    def kill_jobs_worker(self) -> None:
+        """SIGKILL CKAN's job worker and the work horse it forked for the running job: a crash mid-job."""
+        pid_file = self.state / "run" / "jobs.pid"
+        assert pid_file.exists(), "the job worker of the second stack is not running"
+        worker = int(pid_file.read_text().split()[0])
+        pids = [worker] + [int(c) for c in Path(f"/proc/{worker}/task/{worker}/children").read_text().split()]
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)

@@ -1,4 +1,4 @@
-"""The portal killed while its DataStore load is in the middle of COPY (second stack, fault_stack.py).
+"""The portal killed mid-COPY, and its job worker killed mid-index-build (second stack, fault_stack.py).
 
 A published table is being replaced by a 100,000-row version. When the load request reaches the
 proxy, a watcher polls PostgreSQL (pg_stat_progress_copy) until COPY into the load's staging table
@@ -6,6 +6,9 @@ has processed rows, and only then kills CKAN's gunicorn (master and workers) —
 in flight, not before or after it. PostgreSQL sees the connection drop and rolls the transaction
 back: no staging table is left, the previous table and its rows are still served after CKAN comes
 back, the resource records the load as pending, and the next run converges.
+
+A table above the portal's row limit gets its full-text index from CKAN's job worker after the
+swap; killing that worker mid-build costs only search speed until the next start builds it.
 """
 
 from __future__ import annotations
@@ -109,3 +112,76 @@ def test_portal_killed_mid_copy_keeps_the_previous_table_and_the_next_run_conver
     assert again.status == "published" and "DataStore reloaded" in again.message, again
     third = proj.run(ds.id)[ds.id]
     assert third.status == "unchanged" and third.write_calls == 0, third
+
+
+def test_job_worker_killed_mid_index_build_keeps_the_table_served_and_the_next_start_builds_the_index(
+        healthy_stack, unique_name, tmp_path, scenario):
+    """A table above the portal's row limit gets its full-text index from CKAN's job worker after the swap.
+
+    The worker (and the work horse running the build) is killed once PostgreSQL shows the GiST build
+    in flight. The build is rolled back, the table and every row stay served, `q` searches still
+    answer (from a scan), kalmar_datastore_index_status shows the unfinished attempt; the next
+    `portal/stack up` queues the build again and the index appears with the same answers.
+    """
+    import hashlib
+
+    from .project import make_project
+
+    stack = healthy_stack
+    scenario.portal(stack.url, stack.token)
+    proj = make_project(tmp_path / "p", stack.url, stack.token, unique_name("rel-index"))
+    scenario.directory(proj.root)
+    rows = BIG + 1  # portal/ckan.ini.template: above 100,000 rows the full-text index is built in the background
+    ds = proj.add_file(unique_name("index"), table(3, rows))
+    proj.set_schema(ds.id, SCHEMA)
+    database = Database(stack.state / "run", int(stack.env["PORTAL_PG_PORT"]))
+    building = "SELECT pid FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX % USING gist%' AND state = 'active'"
+    killed: list = []
+
+    def kill_when_building() -> None:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            found = database.rows(building)
+            if found:
+                stack.kill_jobs_worker()
+                killed.append(found)
+                return
+            time.sleep(0.05)
+    watcher = threading.Thread(target=kill_when_building, daemon=True)
+    watcher.start()
+    out = proj.run(ds.id)[ds.id]
+    assert out.status == "published", out
+    watcher.join(timeout=310)
+    assert killed, "the background full-text index build was never seen in flight"
+    scenario.expect(ds.id, table(3, rows), rows=rows)
+
+    # PostgreSQL stops the orphaned build (client_connection_check_interval) and rolls it back.
+    deadline = time.monotonic() + 30
+    while database.rows(building):
+        assert time.monotonic() < deadline, "the killed worker's index build is still running"
+        time.sleep(0.1)
+    admin = ckanapi.RemoteCKAN(stack.url, apikey=stack.token)
+    data_id = next(r["id"] for r in admin.action.package_show(id=ds.id)["resources"] if r["kalmar_role"] == "data")
+    fulltext = hashlib.sha1((data_id + '"_full_text"').encode()).hexdigest()  # datastore_create's index name
+    assert database.rows(f"SELECT to_regclass('\"{fulltext}\"') IS NULL") == [["t"]]
+    reader = ckanapi.RemoteCKAN(stack.url)
+    status = reader.action.kalmar_datastore_index_status(resource_id=data_id)
+    assert status["state"] == "building" and status["attempts"] == 1 and status["indexes"] == [fulltext], status
+    scenario.text("index status after the kill", status)
+
+    def answers() -> tuple:
+        search = reader.action.datastore_search
+        return (search(resource_id=data_id, limit=0)["total"],
+                sorted(r["nr"] for r in search(resource_id=data_id, q="0013", limit=100)["records"]))
+    wanted = (rows, list(range(1, rows + 1, 10_000)))  # kommunkod (nr * 13) % 10000 is 0013 for nr ≡ 1 (mod 10000)
+    assert answers() == wanted  # from a scan
+
+    stack.up()  # starts the worker again, which first queues the pending build again
+    deadline = time.monotonic() + 300
+    while reader.action.kalmar_datastore_index_status(resource_id=data_id)["state"] != "complete":
+        assert time.monotonic() < deadline, "the pending full-text index was not built after the worker started again"
+        time.sleep(0.5)
+    assert database.rows(f"SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('\"{fulltext}\"')") == [["t"]]
+    assert answers() == wanted
+    again = proj.run(ds.id)[ds.id]
+    assert again.status == "unchanged" and again.write_calls == 0, again

@@ -6,8 +6,11 @@ file under the project/state directories they wrote (run reports, validation
 reports, work files) and the second stack's service logs, and — when the
 nightly flow ran — every Prefect artifact, log line and flow-run state message
 on the harness. Tokens: the shared portal's sysadmin token, the second stack's,
-and those of users created by the scenarios; also their URL-encoded forms.
-Also checked: the loopback-only guard never had to block a connection.
+those of users created by the scenarios and the source API key the security
+scenarios use (test_security_findings.py: a token with a line break, a key in
+a redirect, error texts quoting both, hostile portals' download folders); also
+their URL-encoded forms. Also checked: the loopback-only guard never had to
+block a connection (test_hostile_urls.py's thousands of refusals included).
 """
 
 from __future__ import annotations

@@ -183,4 +183,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(cluster, fixture_server):
     assert rerun and rerun < set(doomed.parameters["datasets"])  # only what the dead batch had not reported
     survivor = ({"worker-a", "worker-b"} - {victim}).pop()
     assert str(retries[0].id) in cluster.submitted()[survivor]
-    assert "run again" in output  # the retry is said in the flow's log
+    # The retry is said in the flow's log, which goes to the run's log file (its path is printed).
+    run_log = re.search(r"^Run log: (\S+)$", output, re.MULTILINE)
+    assert run_log, output[-4000:]
+    assert "run again" in Path(run_log.group(1)).read_text(errors="replace")

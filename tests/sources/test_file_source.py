@@ -26,7 +26,7 @@ def root(tmp_path):
 
 
 def test_registry_lists_all_builtin_types():
-    assert source_types() == ["file", "http", "kolada", "pxweb", "wfs"]
+    assert source_types() == ["file", "http", "kolada", "pxweb", "union", "wfs"]
 
 
 def test_file_csv_is_normalized_with_hash_and_row_count(root, tmp_path):

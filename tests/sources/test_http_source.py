@@ -42,11 +42,13 @@ def run(fixture_server, tmp_path, http, path, *, schema=None, previous=None, env
     """Collect `path` over http; unless a test says otherwise, with an API key in the query string."""
     options.setdefault("format", "csv")
     if env is None:
-        env = {"TEST_API_KEY": SECRET}
-        options.setdefault("api_key_env", "TEST_API_KEY")
+        env = {"OPPNADATA_SOURCE_KEY_TEST": SECRET}
+        options.setdefault("api_key_env", "OPPNADATA_SOURCE_KEY_TEST")
         if "api_key_header" not in options:
             options.setdefault("api_key_param", "key")
-    ds = dataset("http", "badplatser", url=fixture_server.url(path), **options)
+    # a key only ever travels over https: keyed cases use the server's TLS twin
+    url = fixture_server.https_url(path) if options.get("api_key_env") else fixture_server.url(path)
+    ds = dataset("http", "badplatser", url=url, **options)
     try:
         return collect(ds, tmp_path / "work", context(tmp_path, http, schema or BADPLATSER_SCHEMA, previous=previous, env=env))
     except SourceError as err:
@@ -224,8 +226,8 @@ def test_body_over_the_size_limit(fixture_server, tmp_path, loopback_http, no_le
 
 def test_api_key_in_header_is_sent_and_never_logged(fixture_server, tmp_path, loopback_http, caplog):
     fixture_server.set("/keyed/h.csv", CSV_BYTES, content_type="text/csv")
-    got = run(fixture_server, tmp_path, loopback_http, "/keyed/h.csv", env={"KLT_KEY": SECRET},
-              api_key_env="KLT_KEY", api_key_header="X-Api-Key")
+    got = run(fixture_server, tmp_path, loopback_http, "/keyed/h.csv", env={"OPPNADATA_SOURCE_KEY_KLT": SECRET},
+              api_key_env="OPPNADATA_SOURCE_KEY_KLT", api_key_header="X-Api-Key")
     assert got.data.rows == 4
     assert fixture_server.requests("/keyed/h.csv")[0].headers["X-Api-Key"] == SECRET
     assert_no_secret(caplog)
@@ -234,8 +236,8 @@ def test_api_key_in_header_is_sent_and_never_logged(fixture_server, tmp_path, lo
 def test_api_key_in_query_is_redacted_from_logs_and_errors(fixture_server, tmp_path, loopback_http, caplog):
     fixture_server.script("/keyed/q.csv", [Reply(status=503)])
     with pytest.raises(SourceError) as err:
-        run(fixture_server, tmp_path, loopback_http, "/keyed/q.csv", env={"KLT_KEY": SECRET},
-            api_key_env="KLT_KEY", api_key_param="key")
+        run(fixture_server, tmp_path, loopback_http, "/keyed/q.csv", env={"OPPNADATA_SOURCE_KEY_KLT": SECRET},
+            api_key_env="OPPNADATA_SOURCE_KEY_KLT", api_key_param="key")
     sent = fixture_server.requests("/keyed/q.csv")
     assert len(sent) == 3 and sent[0].query["key"] == [SECRET]
     assert "key=***" in str(err.value) and "key=***" in caplog.text
@@ -244,21 +246,25 @@ def test_api_key_in_query_is_redacted_from_logs_and_errors(fixture_server, tmp_p
 
 def test_missing_api_key_variable_is_a_config_error(fixture_server, tmp_path, loopback_http):
     with pytest.raises(SourceError) as err:
-        run(fixture_server, tmp_path, loopback_http, "/keyed/never.csv", env={}, api_key_env="KLT_KEY", api_key_param="key")
-    assert err.value.kind == "config" and "KLT_KEY" in str(err.value)
+        run(fixture_server, tmp_path, loopback_http, "/keyed/never.csv", env={}, api_key_env="OPPNADATA_SOURCE_KEY_KLT", api_key_param="key")
+    assert err.value.kind == "config" and "OPPNADATA_SOURCE_KEY_KLT" in str(err.value)
     assert fixture_server.count("/keyed/never.csv") == 0
 
 
-def test_unreachable_port(tmp_path, loopback_http):
+def test_unreachable_port_fails_at_once_without_retries(tmp_path, loopback_http):
     import socket
+    import time
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed again: nothing listens there
     ds = dataset("http", "x", url=f"http://127.0.0.1:{port}/x.csv", format="csv")
+    started = time.monotonic()
     with pytest.raises(SourceError) as err:
-        collect(ds, tmp_path / "w", context(tmp_path, replace(loopback_http, max_attempts=2)))
-    assert err.value.kind == "unreachable" and "2 attempts" in str(err.value)
+        collect(ds, tmp_path / "w", context(tmp_path, replace(loopback_http, max_attempts=3, backoff_base=1.0)))
+    # a refused connection is not retried: three attempts would have waited at least 1 s between them
+    assert err.value.kind == "unreachable" and str(err.value).endswith("(connection refused); not retried")
+    assert time.monotonic() - started < 1.0
 
 
 def test_xlsx_over_http(fixture_server, tmp_path, loopback_http):
@@ -290,11 +296,11 @@ def test_every_request_carried_the_key_but_no_message_did(fixture_server, tmp_pa
 
 
 def test_key_header_is_not_forwarded_to_another_host(fixture_server, tmp_path, loopback_http):
-    # 127.0.0.1 redirects to "localhost": same server, another host name
-    target = f"http://localhost:{fixture_server.port}/keyed/elsewhere.csv"
+    # "localhost" redirects to 127.0.0.1: same server, another host name
+    target = f"https://127.0.0.1:{fixture_server.tls_port}/keyed/elsewhere.csv"
     fixture_server.script("/keyed/jump.csv", [Reply(status=302, headers={"Location": target})])
     fixture_server.set("/keyed/elsewhere.csv", CSV_BYTES, content_type="text/csv")
-    got = run(fixture_server, tmp_path, loopback_http, "/keyed/jump.csv", env={"K": SECRET}, api_key_env="K",
+    got = run(fixture_server, tmp_path, loopback_http, "/keyed/jump.csv", env={"OPPNADATA_SOURCE_KEY_K": SECRET}, api_key_env="OPPNADATA_SOURCE_KEY_K",
               api_key_header="X-Api-Key")
     assert got.data.rows == 4
     assert fixture_server.requests("/keyed/jump.csv")[0].headers["X-Api-Key"] == SECRET

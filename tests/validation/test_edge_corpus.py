@@ -42,6 +42,7 @@ CASES = {
     "not utf-8": ("kod,namn,antal\n1,Mörbylånga,1\n".encode("cp1252"), False),
     "stray quote": (b'kod,namn,antal\n1,a"b,1\n', False),
     "unclosed quote": (b'kod,namn,antal\n1,"ab,1\n', False),
+    "text after a closing quote, most records quoted": (b'kod,namn,antal\n"1","a",1\n"2","b"c,2\n"3","x",3\n', False),
 }
 
 

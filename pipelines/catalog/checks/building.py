@@ -6,9 +6,11 @@ spatial coverage from the organization, schema file from the id.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from ...model import Catalog, CatalogMeta, Contact, Dataset, Organization, Source, Temporal, frozen_mapping
+from ...model import Catalog, CatalogMeta, Contact, Dataset, HarvestSource, Organization, Source, Temporal, frozen_mapping
+from ..specifications import read_specification
 from .paths import schema_relpath
 from .yaml_tree import locate
 
@@ -26,7 +28,18 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def build_catalog(plain: dict, tree: Any) -> Catalog:
+def _conformance(d: dict, root: Path | None) -> tuple[tuple[str, ...], str | None]:
+    """(dct:conformsTo URIs, specification key) of an entry whose `conforms_to` names a specification."""
+    key = d.get("conforms_to")
+    if not isinstance(key, str):
+        return (), None
+    spec = read_specification(root, key) if root is not None else None
+    if spec is None:  # load_catalog has already refused an unknown specification
+        raise ValueError(f"specification {key!r} cannot be read")
+    return (spec.uri,), key
+
+
+def build_catalog(plain: dict, tree: Any, root: Path | None = None) -> Catalog:
     c = plain["catalog"]
     meta = CatalogMeta(
         title=c["title"], description=c["description"], publisher=c["publisher"], homepage=c["homepage"],
@@ -44,6 +57,7 @@ def build_catalog(plain: dict, tree: Any) -> Catalog:
         org = by_id[d["organization"]]
         source = dict(d["source"])
         temporal = d.get("temporal") or {}
+        conforms_to, specification = _conformance(d, root)
         datasets.append(Dataset(
             id=d["id"], title=d["title"], description=d["description"], organization=org.id,
             source=Source(type=source.pop("type"), options=_freeze(source)),
@@ -55,7 +69,8 @@ def build_catalog(plain: dict, tree: Any) -> Catalog:
             contact=_contact(d["contact"]) if "contact" in d else Contact(name=org.title, email=org.email, url=org.website),
             spatial=tuple(d.get("spatial") or [org.code]),
             temporal=Temporal(start=temporal.get("start"), end=temporal.get("end")),
-            conforms_to=tuple(d.get("conforms_to", ())),
+            conforms_to=conforms_to,
+            specification=specification,
             hvd_category=d.get("hvd_category"),
             access_rights=d.get("access_rights", "PUBLIC"),
             withdrawn=bool(d.get("withdrawn", False)),
@@ -64,4 +79,10 @@ def build_catalog(plain: dict, tree: Any) -> Catalog:
             landing_page=d.get("landing_page"),
             line=locate(tree, ["datasets", i])[0],
         ))
-    return Catalog(meta=meta, organizations=orgs, datasets=tuple(datasets))
+    harvest = []
+    for i, h in enumerate(plain.get("harvest") or []):
+        options = dict(h["source"])
+        harvest.append(HarvestSource(id=h["id"], organization=h["organization"],
+                                     source=Source(type=options.pop("type"), options=_freeze(options)),
+                                     line=locate(tree, ["harvest", i])[0]))
+    return Catalog(meta=meta, organizations=orgs, datasets=tuple(datasets), harvest=tuple(harvest))

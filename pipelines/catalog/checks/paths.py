@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..specifications import specification_relpath
 from .problems import Problem
 from .structure import is_broken
 from .yaml_tree import describe_path, locate
@@ -17,8 +18,25 @@ from .yaml_tree import describe_path, locate
 FORMATS_BY_SUFFIX = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".geojson": "geojson"}
 
 
+def specification_key(entry: dict) -> str | None:
+    """The specification whose schema the entry uses: its `conforms_to`, or a union's `source.specification`."""
+    source = entry.get("source")
+    if isinstance(source, dict) and source.get("type") == "union" and isinstance(source.get("specification"), str):
+        return source["specification"]
+    conforms = entry.get("conforms_to")
+    return conforms if isinstance(conforms, str) else None
+
+
 def schema_relpath(entry: dict) -> str:
-    """The dataset's Table Schema, relative to the project root (default schemas/<id>.json)."""
+    """The dataset's Table Schema, relative to the project root.
+
+    A dataset that follows a specification is validated against it (a union
+    against it plus its provenance columns); otherwise `schema:`, by default
+    schemas/<id>.json.
+    """
+    key = specification_key(entry)
+    if key is not None:
+        return specification_relpath(key)
     return entry.get("schema") or f"schemas/{entry.get('id')}.json"
 
 
@@ -43,8 +61,8 @@ def path_problems(plain: Any, tree: Any, display: str, root: Path, broken: set[t
     for i, ds in enumerate(datasets if isinstance(datasets, list) else []):
         if not isinstance(ds, dict) or not isinstance(ds.get("id"), str) or is_broken(broken, ("datasets", i, "id")):
             continue
-        if not is_broken(broken, ("datasets", i, "schema")):
-            problems += _schema_path(ds, i, tree, display, root)
+        if not is_broken(broken, ("datasets", i, "schema")) and specification_key(ds) is None:
+            problems += _schema_path(ds, i, tree, display, root)  # a specification is checked by checks/specification_refs
         source = ds.get("source")
         if isinstance(source, dict) and source.get("type") == "file" and not is_broken(broken, ("datasets", i, "source")):
             problems += _file_source(ds, source, i, tree, display, root)

@@ -2,7 +2,7 @@
 
 catalog.yaml is committed and published; a key written into it is leaked the
 moment it is pushed. A source that needs a key names the variable that holds
-it (`api_key_env: KLT_API_KEY`). Problems never repeat the secret's value.
+it (`api_key_env: OPPNADATA_SOURCE_KEY_KLT`). Problems never repeat the secret's value.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def secret_problems(tree: Any, display: str) -> list[Problem]:
                         display, line, col,
                         f"{describe_path(path + [key], tree)}: a secret written into the file",
                         "never write keys, tokens or passwords here: put the value in an environment variable "
-                        "and name it with 'api_key_env: NAME' (plus 'api_key_header' or 'api_key_param')",
+                        "OPPNADATA_SOURCE_KEY_<NAME> and name it with 'api_key_env: OPPNADATA_SOURCE_KEY_<NAME>' "
+                        "(plus 'api_key_header' or 'api_key_param')",
                         "literal-secret"))
                     continue
                 walk(value, path + [key])

@@ -13,10 +13,11 @@ import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import quote
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .ecma_patterns import CatalogValidator
 from .placeholders import is_placeholder
 from .problems import Problem
 from .secrets_scan import REFERENCE_KEYS, is_secret_key, url_secret
@@ -100,8 +101,12 @@ def _problem(error: ValidationError, tree: Any, display: str) -> list[Problem]:
                         hint or f"write {words} here", "wrong-type")]
     if v == "pattern" and path and path[-1] in REFERENCE_KEYS:
         # what is written here may well be the key itself: never repeat it
-        return [Problem(display, line, col, f"{where}: not the name of an environment variable",
+        return [Problem(display, line, col, f"{where}: not the name of a source key variable (OPPNADATA_SOURCE_KEY_...)",
                         hint, "bad-format")]
+    if v == "pattern" and schema.get("x-percent-encode") and isinstance(value, str):
+        encoded = quote(value.strip(), safe=":/?#[]@!$&'()*+,;=%~")
+        suggestion = f"; percent-encoded it reads {encoded}" if encoded != value else ""
+        return [Problem(display, line, col, f"{where}: {_short(value)} is not a valid link", hint + suggestion, "bad-format")]
     if v == "pattern":
         return [Problem(display, line, col, f"{where}: {_short(value)} is not valid here",
                         hint or f"it must match {error.validator_value}", "bad-format")]
@@ -129,7 +134,7 @@ def _problem(error: ValidationError, tree: Any, display: str) -> list[Problem]:
 
 def structure_problems(plain: Any, tree: Any, display: str) -> tuple[list[Problem], set[tuple]]:
     """Problems plus the data paths that failed, so later checks can skip broken parts."""
-    validator = Draft202012Validator(catalog_json_schema())
+    validator = CatalogValidator(catalog_json_schema())
     problems: list[Problem] = []
     broken: set[tuple] = set()
     for error in validator.iter_errors(plain):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..summary import RunSummary
+from .harvest import harvest_markdown
 from .rows import summary_rows
 
 
@@ -37,4 +38,7 @@ def summary_markdown(summary: RunSummary) -> str:
             f"| {dataset} | {_cell(row['organization'])} | {row['status']} | {rows} | {row['seconds']:.2f} "
             f"| {_link('report', row['report_url'])} | {_cell(row['message'])} |"
         )
-    return "\n".join(lines) + "\n"
+    network = summary.network_line()
+    if network:
+        lines += ["", f"**{network}**"]
+    return "\n".join(lines) + "\n" + harvest_markdown(summary)

@@ -64,6 +64,16 @@ def _json_list(value):
     return parsed if isinstance(parsed, list) else [parsed]
 
 
+def _translated(fields, name):
+    """{lang: value} of the `<name>_<lang>` keys (two-letter ISO 639-1 codes) of a dict of fields."""
+    out = {}
+    for key, value in fields.items():
+        prefix, _, lang = key.rpartition("_")
+        if prefix == name and len(lang) == 2 and lang.isalpha() and lang.islower():
+            out[lang] = value
+    return out
+
+
 def _absolute(value):
     return isinstance(value, str) and value.startswith(("http://", "https://"))
 
@@ -94,6 +104,10 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
         extras = _extras(dataset_dict)
         site = _site()
         self._language_tag(dataset_ref, (DCT.title, DCT.description, DCAT.keyword))
+        self._translations(dataset_ref, extras, {"title": DCT.title, "notes": DCT.description})
+        for lang, words in _translated(extras, "keywords").items():
+            for word in _json_list(words):
+                self.g.add((dataset_ref, DCAT.keyword, Literal(word, lang=lang)))
         publisher = self._publisher(dataset_dict, dataset_ref)
         self._contact(dataset_dict, dataset_ref, extras, site)
         self._temporal(dataset_ref, extras)
@@ -297,6 +311,13 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
         self.g.add((subject, DCATAP.applicableLegislation, law))
         self.g.add((law, RDF.type, V.ELI.LegalResource))
 
+    def _translations(self, subject, fields, predicates):
+        """The other languages a text was given in (`<field>_<lang>`, docs/ckan-mapping.md), each with its tag."""
+        for field, predicate in predicates.items():
+            for lang, text in _translated(fields, field).items():
+                if text:
+                    self.g.add((subject, predicate, Literal(text, lang=lang)))
+
     def _language_tag(self, subject, predicates):
         """DIGG rec. 12: every free-text value carries its language (ours are Swedish)."""
         g = self.g
@@ -322,6 +343,7 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
                 self._drop(dataset_ref, DCAT.distribution, dist)
                 continue
             self._language_tag(dist, (DCT.title, DCT.description))
+            self._translations(dist, res, {"name": DCT.title, "description": DCT.description})
             fmt = V.ROLE_FORMATS.get(role) or (res.get("format") or "").strip().upper()
             self._format(dist, fmt)
             url = res.get("url")
@@ -329,6 +351,8 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
                 g.set((dist, DCAT.accessURL, URIRef(url)))
                 if role in V.ROLE_FORMATS or res.get("url_type") == "upload":
                     g.set((dist, DCAT.downloadURL, URIRef(url)))
+            if _absolute(res.get("download_url")):  # a harvested distribution's own download link
+                g.set((dist, DCAT.downloadURL, URIRef(res["download_url"])))
             if res.get("url_type") == "upload":
                 self._availability(dist)
             self._licence(dist, licence, rights)

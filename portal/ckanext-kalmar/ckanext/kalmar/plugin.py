@@ -5,7 +5,7 @@ Why here and in update_config: CKAN looks up its search backends in ckan.lib.sea
 the first request, in every process (gunicorn workers and `ckan` CLI commands alike).
 Dataset writes maintain the search document table (PostgresSearchIndex, in the write's own
 transaction) and searches read it (PostgresPackageSearchQuery).
-The plugin also registers the `kalmar_datastore_load` action (datastore_load/).
+The plugin also registers the `kalmar_datastore_load` action and its `ckan kalmar` command (datastore_load/).
 """
 
 from __future__ import annotations
@@ -68,3 +68,11 @@ class KalmarPlugin(p.SingletonPlugin):
 
     def get_auth_functions(self):
         return datastore_load.auth_functions()
+
+    # `ckan kalmar requeue-fulltext-indexes` (datastore_load/cli.py), run by portal/stack.
+    p.implements(p.IClick)
+
+    def get_commands(self):
+        from .datastore_load.cli import commands
+
+        return commands()

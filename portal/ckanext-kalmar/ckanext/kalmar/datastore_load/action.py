@@ -16,7 +16,7 @@ from typing import Any
 from ckan.plugins import toolkit
 from ckanext.datastore.logic.auth import datastore_auth
 
-from . import load, source, table_schema
+from . import background_index, load, source, table_schema
 from .errors import LoadError
 
 log = logging.getLogger(__name__)
@@ -30,13 +30,16 @@ def kalmar_datastore_load(context, data_dict: dict[str, Any]) -> dict[str, Any]:
     :param resource_id: the resource whose uploaded file is loaded
     :param expected_sha256: (optional) the SHA-256 the caller uploaded; the load is refused if the
         stored file differs
-    :returns: resource_id, rows, bytes, sha256, fields (id, type, info), primary_key, indexes, seconds
+    :returns: resource_id, rows, bytes, sha256, fields (id, type, info), primary_key, indexes,
+        started_at (Unix time), seconds (per phase), background_indexes (names of the full-text
+        indexes a background job builds after the swap; empty for a table of at most
+        `ckanext.kalmar.datastore_load.background_fulltext_index_rows` rows) and background_job (its id)
 
     Column types, the primary key, indexes (fields with constraints.unique) and the data dictionary
     (title → label, description → notes) come from the Table Schema stored as the dataset's resource
     with kalmar_role "schema". On any failure (ValidationError naming the row and field) the previous
-    table stays served. The result is the table datastore_create would have made, and the resource
-    gets `datastore_active`.
+    table stays served. The result is the table datastore_create would have made (a large table's
+    full-text index follows from the background job), and the resource gets `datastore_active`.
     """
     resource_id = toolkit.get_or_bust(data_dict, "resource_id")
     expected = data_dict.get("expected_sha256") or None
@@ -65,3 +68,24 @@ def kalmar_datastore_load(context, data_dict: dict[str, Any]) -> dict[str, Any]:
 def kalmar_datastore_load_auth(context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """resource_update on the resource, like datastore_create: sysadmins and the organization's editors."""
     return datastore_auth(context, dict(data_dict))
+
+
+@toolkit.side_effect_free
+def kalmar_datastore_index_status(context, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Whether a loaded table still waits for its full-text indexes from the background job.
+
+    :param resource_id: the resource
+    :returns: resource_id, state (`complete`: nothing pending; `pending`: queued; `building`: an
+        attempt started — also what a worker that died mid-build leaves; `failed`: the last attempt
+        failed and is tried again), indexes (names still to build), attempts, error (the last
+        attempt's), updated (ISO time of the last change)
+    """
+    resource_id = toolkit.get_or_bust(data_dict, "resource_id")
+    toolkit.check_access("kalmar_datastore_index_status", context, {"resource_id": resource_id})
+    return background_index.status(resource_id)
+
+
+@toolkit.auth_allow_anonymous_access
+def kalmar_datastore_index_status_auth(context, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """resource_show on the resource, like datastore_info: whoever may read the table may see its index state."""
+    return datastore_auth(context, dict(data_dict), "resource_show")

@@ -17,6 +17,8 @@ from ckanext.datastore.helpers import should_fts_index_field_type
 
 from .table_schema import TablePlan
 
+MAINTENANCE_WORK_MEM = "256MB"  # index builds sort in memory up to this, per load
+
 # datastore_create compares the config's type list with PostgreSQL's own type names (pg_type.typname).
 _TYPNAME = {"int": "int4", "bigint": "int8"}
 
@@ -27,6 +29,11 @@ class Index:
     expression: str
     unique: bool = False
     method: str | None = None
+
+    @property
+    def fulltext(self) -> bool:
+        """A GiST/GIN text search index (slow to build), as opposed to a b-tree key index."""
+        return self.method is not None
 
     def create_sql(self, table: str, temporary_name: str) -> str:
         using = f" USING {self.method}" if self.method else ""

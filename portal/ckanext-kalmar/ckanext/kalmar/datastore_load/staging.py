@@ -1,9 +1,16 @@
-"""The staging table of a load: created, filled by COPY, finished and indexed, never seen by readers.
+"""The staging table of a load: filled from the file, finished and indexed, never seen by readers.
 
-Its name starts with "_", which keeps it out of the DataStore's table list (`_table_metadata`),
-and it lives only inside the load's transaction: if the load fails or the portal dies mid-COPY,
-PostgreSQL rolls it back and nothing is left behind. Created in the same transaction, it can be
-filled with COPY FREEZE (rows written already frozen: no second write when first read or vacuumed).
+Two steps, because they cost very differently. COPY FREEZE reads the file into an unlogged `raw`
+table (values parsed, `_id` numbered in file order) — fast, but one process. Then one
+`CREATE TABLE … AS SELECT` makes the staging table from it, computing every final value and
+`_full_text`: to_tsvector is most of a load's CPU, and PostgreSQL runs that SELECT in parallel
+workers (an INSERT … SELECT or a generated column during COPY would use one core). `_id` then gets
+its sequence default, NOT NULL and primary key, which makes the table's catalog the one of
+datastore_create's `serial primary key`.
+
+Names start with "_", which keeps them out of the DataStore's table list (`_table_metadata`), and
+everything lives only inside the load's transaction: if the load fails or the portal dies
+mid-COPY, PostgreSQL rolls it back and nothing is left behind.
 """
 
 from __future__ import annotations
@@ -32,47 +39,61 @@ class Staged:
     renames: list[tuple[str, str]] = field(default_factory=list)  # (staging index name, datastore_create's name)
     seconds: dict[str, float] = field(default_factory=dict)  # per phase, reported by the action
 
+    @property
+    def sequence(self) -> str:
+        return self.name + "__id_seq"
+
     def phase(self, name: str, started: float) -> float:
         now = time.monotonic()
         self.seconds[name] = round(now - started, 3)
         return now
 
 
-def build(cur, name: str, table: TablePlan, source: StoredFile, indexes: list[Index], config: str) -> Staged:
+def fill(cur, name: str, table: TablePlan, source: StoredFile, config: str) -> Staged:
     """Create and fill the staging table `name`; raises LoadError naming the row or field at fault."""
     header = source.header()
     if header != table.names:
         raise LoadError("data", f"Row 1: the header {header} is not the Table Schema's fields {table.names} "
                         "in that order.", row=1)
     staged = Staged(name)
+    raw = name + "_raw"
     started = time.monotonic()
-    generated = fulltext.generated_sql(table.columns, config)
-    full_text = '"_full_text" tsvector' + (f" GENERATED ALWAYS AS ({generated}) STORED" if generated else "")
     columns = ", ".join(f"{identifier(c.name)} {'text' if c.copied_as_text else c.copy_type}" for c in table.columns)
-    cur.execute(f'CREATE TABLE {identifier(name)} ("_id" serial primary key, {full_text}, {columns})')
+    cur.execute(f"CREATE SEQUENCE {identifier(staged.sequence)} AS integer")
+    # Unlogged: the raw table is dropped before the commit, so writing its rows to the WAL would be waste.
+    cur.execute(f"CREATE UNLOGGED TABLE {identifier(raw)} (\"_id\" integer NOT NULL DEFAULT "
+                f"nextval({literal_string(identifier(staged.sequence))}::regclass), {columns})")
     try:
-        cur.copy_expert(_copy_sql(name, table), source, size=CHUNK)
+        cur.copy_expert(_copy_sql(raw, table), source, size=CHUNK)
     except psycopg2.Error as exc:
         raise located(exc, table.names) from None
     staged.rows = cur.rowcount
     started = staged.phase("copy", started)
-    if generated:
-        cur.execute(f'ALTER TABLE {identifier(name)} ALTER COLUMN "_full_text" DROP EXPRESSION')
-    else:
-        _convert(cur, name, table.columns, config)
-        started = staged.phase("convert", started)
+    _create_from_raw(cur, name, raw, table.columns, config)
+    started = staged.phase("full text", started)
+    cur.execute(f"DROP TABLE {identifier(raw)}")
+    cur.execute(f"ALTER TABLE {identifier(name)} ALTER COLUMN \"_id\" SET NOT NULL, ALTER COLUMN \"_id\" SET DEFAULT "
+                f"nextval({literal_string(identifier(staged.sequence))}::regclass)")
+    cur.execute(f"ALTER SEQUENCE {identifier(staged.sequence)} OWNED BY {identifier(name)}.\"_id\"")
+    cur.execute(f"ALTER TABLE {identifier(name)} ADD PRIMARY KEY (\"_id\")")  # named {name}_pkey, as serial primary key
+    started = staged.phase("_id primary key", started)
     cur.execute(FULLTEXT_TRIGGER.format(table=identifier(name)))
     for column in table.columns:
         comment = " " + json.dumps({"_info": column.info}, ensure_ascii=False, separators=(",", ":"))
         cur.execute(f"COMMENT ON COLUMN {identifier(name)}.{identifier(column.name)} IS {literal_string(comment)}")
-    for number, index in enumerate(indexes):
-        temporary = f"{name}_{number}"
-        _create_index(cur, name, temporary, index, table)
-        staged.renames.append((temporary, index.name))
-        started = staged.phase(f"index {index.expression}", started)
-    cur.execute(f"ANALYZE {identifier(name)}")
-    staged.phase("analyze", started)
     return staged
+
+
+def add_indexes(cur, staged: Staged, indexes: list[Index], table: TablePlan) -> None:
+    """Build `indexes` on the staging table under temporary names (the swap gives them theirs), then ANALYZE it."""
+    started = time.monotonic()
+    for number, planned in enumerate(indexes):
+        temporary = f"{staged.name}_{number}"
+        _create_index(cur, staged.name, temporary, planned, table)
+        staged.renames.append((temporary, planned.name))
+        started = staged.phase(f"index {planned.expression}", started)
+    cur.execute(f"ANALYZE {identifier(staged.name)}")
+    staged.phase("analyze", started)
 
 
 def _copy_sql(name: str, table: TablePlan) -> str:
@@ -86,22 +107,22 @@ def _copy_sql(name: str, table: TablePlan) -> str:
     return f"COPY {identifier(name)} ({', '.join(identifier(c) for c in table.names)}) FROM STDIN WITH ({', '.join(options)})"
 
 
-def _convert(cur, name: str, columns: tuple[Column, ...], config: str) -> None:
-    """One rewrite: converted columns to their final type and values, `_full_text` computed from them."""
-    changes = [f"ALTER COLUMN {identifier(c.name)} TYPE {c.type} USING {c.value_sql(identifier(c.name))}"
-               for c in columns if c.converted]
-    changes.append(f'ALTER COLUMN "_full_text" TYPE tsvector USING {fulltext.rewrite_sql(columns, config)}')
+def _create_from_raw(cur, name: str, raw: str, columns: tuple[Column, ...], config: str) -> None:
+    """The staging table: `_id`, `_full_text` and every column in its final type, in datastore_create's order."""
+    values = [f"CAST({c.value_sql(identifier(c.name)) if c.converted else identifier(c.name)} AS {c.type}) "
+              f"AS {identifier(c.name)}" for c in columns]
     cur.execute("SAVEPOINT kalmar_convert")
     try:
-        cur.execute(f"ALTER TABLE {identifier(name)} {', '.join(changes)}")
+        cur.execute(f"CREATE TABLE {identifier(name)} AS SELECT \"_id\", {fulltext.sql(columns, config)} AS \"_full_text\", "
+                    f"{', '.join(values)} FROM {identifier(raw)}")
     except psycopg2.DataError as exc:
         cur.execute("ROLLBACK TO SAVEPOINT kalmar_convert")
-        raise _first_bad_value(cur, name, columns, exc) from None
+        raise _first_bad_value(cur, raw, columns, exc) from None
     cur.execute("RELEASE SAVEPOINT kalmar_convert")
 
 
 def _first_bad_value(cur, name: str, columns: tuple[Column, ...], error: psycopg2.Error) -> LoadError:
-    """The field and first row whose value does not convert (a binary search over the copied rows)."""
+    """The field and first row whose value does not convert (a binary search over the raw table's rows)."""
     for column in columns:
         if not column.converted:
             continue

@@ -66,7 +66,7 @@ def _swap(cur, staged: Staged, resource_id: str) -> None:
         cur.execute(f"LOCK TABLE {live} IN ACCESS EXCLUSIVE MODE")
         cur.execute(f"DROP TABLE {live}")  # not CASCADE: a view made meanwhile stops the load instead
     cur.execute(f"ALTER TABLE {identifier(staged.name)} RENAME TO {live}")
-    cur.execute(f"ALTER SEQUENCE {identifier(staged.name + '__id_seq')} RENAME TO {identifier(resource_id + '__id_seq')}")
+    cur.execute(f"ALTER SEQUENCE {identifier(staged.sequence)} RENAME TO {identifier(resource_id + '__id_seq')}")
     cur.execute(f"ALTER INDEX {identifier(staged.name + '_pkey')} RENAME TO {identifier(resource_id + '_pkey')}")
     for temporary, final in staged.renames:
         cur.execute(f"ALTER INDEX {identifier(temporary)} RENAME TO {identifier(final)}")
