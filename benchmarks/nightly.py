@@ -1,22 +1,28 @@
 """Benchmark: the nightly flow on 200 small datasets, first run and no-change run, against a bare loop.
 
 Why: the promise is that Prefect's orchestration (tasks, retries, artifacts,
-concurrency) costs little on an unchanged night, and that such a night makes
-zero CKAN write calls. The baseline is measured in the same run: a bare Python
-loop making the same CKAN reads and conditional GETs (`process_dataset` for
-every dataset, no Prefect), sequentially and on a thread pool of the same size.
+concurrency, and with --workers the fan-out to process workers) costs little on
+an unchanged night, and that such a night makes zero CKAN write calls. The
+baseline is measured in the same run: a bare Python loop making the same CKAN
+reads and conditional GETs (`process_dataset` for every dataset, no Prefect),
+sequentially and on a thread pool of the same size.
 
-Needs the local portal (`make portal-up`); reads CKAN_URL/CKAN_API_TOKEN from
-the environment or from `portal/stack env`. Everything it creates in CKAN is
-purged at the end.
+With --workers N (default 2) the night is fanned out (OPPNADATA_WORK_POOL) to N
+`prefect worker start` processes against a `prefect server start` on a
+throw-away PostgreSQL database in the portal's cluster, as in production; with
+--workers 0 it runs in one process against Prefect's test harness.
 
 Correctness is enforced (exit 1): the first run must publish every dataset, and
-every no-change run — Prefect's and both bare baselines — must report every
-dataset "unchanged", and the Prefect one must make no CKAN write call. Zero
-writes alone would also be what a night looks like where every dataset fails
-before publishing.
+every no-change run (Prefect's, the one-worker one, and both bare baselines)
+must report every dataset "unchanged", each dataset once, and the Prefect ones
+must make no CKAN write call. Zero writes alone would also be what a night looks
+like where every dataset fails before publishing.
 
-Example: .venv/bin/python benchmarks/nightly.py --datasets 200
+Needs the local portal (`make portal-up`); reads CKAN_URL/CKAN_API_TOKEN (and
+Prefect's database URL) from the environment or from `portal/stack env`.
+Everything it creates in CKAN is purged at the end.
+
+Example: .venv/bin/python benchmarks/nightly.py --datasets 200 --workers 2
 """
 
 from __future__ import annotations
@@ -29,21 +35,64 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+PREFECT_DB = "PREFECT_SERVER_DATABASE_CONNECTION_URL"
+
+
 def portal_env() -> dict[str, str]:
     if os.environ.get("CKAN_API_TOKEN"):
-        return {"CKAN_URL": os.environ.get("CKAN_URL", "http://127.0.0.1:5050"), "CKAN_API_TOKEN": os.environ["CKAN_API_TOKEN"]}
+        return {"CKAN_URL": os.environ.get("CKAN_URL", "http://127.0.0.1:5050"), "CKAN_API_TOKEN": os.environ["CKAN_API_TOKEN"],
+                PREFECT_DB: os.environ.get(PREFECT_DB, "")}
     out = subprocess.run([str(ROOT / "portal" / "stack"), "env"], capture_output=True, text=True, check=True).stdout
     values = {}
     for line in out.splitlines():
         key, _, value = line.partition("=")
         values[key.strip()] = value.strip().strip("'\"")
-    return {"CKAN_URL": values["CKAN_URL"], "CKAN_API_TOKEN": values["CKAN_API_TOKEN"]}
+    return {"CKAN_URL": values["CKAN_URL"], "CKAN_API_TOKEN": values["CKAN_API_TOKEN"], PREFECT_DB: values.get(PREFECT_DB, "")}
+
+
+@contextmanager
+def prefect_backend(workers: int, work: Path, database_url: str, datasets: int):
+    """Where the flows run: the test harness (0 workers), or a PostgreSQL-backed server and N process workers.
+
+    Yields None, or (with workers) a function that stops all workers but one.
+    """
+    if workers == 0:
+        from prefect.testing.utilities import prefect_test_harness
+
+        with prefect_test_harness(server_startup_timeout=120):
+            yield None
+        return
+    from pipelines.run import LocalPrefectServer, free_port
+    from tests.run.servers import BIN, child_env, spawn, stop, throwaway_prefect_database
+
+    pool = "oppnadata-bench"
+    with throwaway_prefect_database(database_url) as database, \
+            LocalPrefectServer(work / "prefect-server", database_url=database, port=free_port(), ui=False) as server:
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        os.environ.update(OPPNADATA_WORK_POOL=pool, OPPNADATA_FANOUT_BATCH_SIZE=str(-(-datasets // workers)))
+        env = child_env(PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_API_URL=server.api_url)
+        procs = [spawn([str(BIN / "prefect"), "worker", "start", "--pool", pool, "--type", "process", "--limit", "1",
+                        "--name", f"bench-{i}"], env, work / f"worker-{i}.log") for i in range(workers)]
+        def keep_one_worker() -> None:
+            """Stop every worker but the first: the same night on one worker, for the two-against-one time."""
+            for proc in procs[1:]:
+                stop(proc)
+
+        try:
+            with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+                yield keep_one_worker
+        finally:
+            for proc in procs:
+                stop(proc)
+            os.environ.pop("OPPNADATA_WORK_POOL", None)
 
 
 def require_all(outcomes, status: str, expected: int, run: str) -> None:
@@ -58,11 +107,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2, help="process workers to fan out to (0: one process)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="oppnadata-bench-"))
     token = uuid.uuid4().hex[:8]
-    os.environ.update(portal_env())
+    portal = portal_env()
+    database_url = portal.pop(PREFECT_DB)
+    if args.workers and not database_url.startswith("postgresql"):
+        raise SystemExit("FAIL: --workers needs Prefect's PostgreSQL database (portal/stack env prints it)")
+    os.environ.update(portal)
+    os.environ["OPPNADATA_LOCK_DATABASE_URL"] = database_url
     os.environ.update(
         OPPNADATA_ROOT=str(work / "project"),
         OPPNADATA_STATE_DIR=str(work / "state"),
@@ -85,8 +140,6 @@ def main() -> None:
         project.add_http(f"bench-{token}-{i:03d}", server.url(path))
     project.write()
 
-    from prefect.testing.utilities import prefect_test_harness
-
     from pipelines.catalog import load_catalog
     from pipelines.ckan import Publisher, connect
     from pipelines.config import load_settings
@@ -103,8 +156,10 @@ def main() -> None:
             raise SystemExit(f"FAIL: the nightly flow did not finish: {summary!r}")
         return summary
     try:
-        with prefect_test_harness(server_startup_timeout=120):
-            print(f"nightly benchmark: {args.datasets} datasets, concurrency {args.concurrency}, CKAN {settings.ckan_url}", flush=True)
+        with prefect_backend(args.workers, work, database_url, args.datasets) as keep_one_worker:
+            fanout = f"fanned out to {args.workers} process workers" if args.workers else "in one process"
+            print(f"nightly benchmark: {args.datasets} datasets, concurrency {args.concurrency}, {fanout}, "
+                  f"CKAN {settings.ckan_url}", flush=True)
             t = time.perf_counter()
             first = run_nightly()
             first_s = time.perf_counter() - t
@@ -117,6 +172,15 @@ def main() -> None:
             gets = sum(server.count(f"/bench/{token}/{i}.csv") for i in range(args.datasets)) - requests_before
             print(f"no-change run (Prefect):    {second_s:8.2f} s  {second.headline()}  writes={second.write_calls}  source GETs={gets}", flush=True)
             require_all(second.outcomes, Status.UNCHANGED, args.datasets, "the no-change run")
+            one = None
+            if args.workers >= 2:
+                keep_one_worker()
+                t = time.perf_counter()
+                one = run_nightly()
+                one_s = time.perf_counter() - t
+                print(f"no-change run, 1 worker:    {one_s:8.2f} s  {one.headline()}  writes={one.write_calls}", flush=True)
+                print(f"ratio no-change run {args.workers} workers / 1 worker: {second_s / one_s:5.2f}x", flush=True)
+                require_all(one.outcomes, Status.UNCHANGED, args.datasets, "the one-worker no-change run")
 
         def bare(parallel: int) -> tuple[float, int, int]:
             client = connect(settings)
@@ -140,9 +204,14 @@ def main() -> None:
         print(f"baseline bare thread pool:  {pool_s:8.2f} s  unchanged={pool_unchanged}  writes={pool_writes}", flush=True)
         print(f"CKAN write calls in the no-change run: {second.write_calls} (must be 0)")
         print(f"ratio no-change Prefect run / bare loop:        {second_s / loop_s:5.2f}x (target <= 2x)")
-        print(f"ratio no-change Prefect run / bare thread pool: {second_s / pool_s:5.2f}x")
-        if second.write_calls != 0:
-            raise SystemExit(f"FAIL: the no-change run made {second.write_calls} CKAN write call(s)")
+        print(f"ratio no-change Prefect run / bare thread pool: {second_s / pool_s:5.2f}x (target <= 2.5x)")
+        for name, summary in (("no-change run", second), ("one-worker run", one)):
+            if summary is None:
+                continue
+            if summary.write_calls != 0:
+                raise SystemExit(f"FAIL: the {name} made {summary.write_calls} CKAN write call(s)")
+            if len({o.dataset_id for o in summary.outcomes}) != args.datasets:
+                raise SystemExit(f"FAIL: the {name} did not report every dataset exactly once")
     finally:
         server.stop()
         purge(settings, catalog, project.organization)

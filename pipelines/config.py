@@ -1,6 +1,7 @@
 """Settings from the environment, read in one place.
 
-Secrets (the CKAN API token, source API keys) are only ever *referred to* by the
+Secrets (the CKAN API token, source API keys, the SMTP password, the run locks' database
+URL) are only ever *referred to* by the
 name of an environment variable; this module is the one place that reads them, and
 `Secret` keeps their value out of ``repr``/``str`` so they cannot leak into logs,
 reports or exception texts by accident.
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
+from urllib.parse import unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,6 +54,24 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server that tells stewards about their datasets (`pipelines.run.notify`).
+
+    Only the password is secret; it is read here and leaves only through
+    `Secret.reveal()` in the SMTP login.
+    """
+
+    host: str
+    sender: str  # the From: address
+    port: int = 587
+    starttls: bool = True  # upgrade the connection with STARTTLS before anything is sent
+    user: str = ""
+    password: Secret = field(default_factory=lambda: Secret(""))
+    ca_file: Path | None = None  # a CA bundle to trust besides the system's (a private mail server)
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the pipeline reads from the environment, with documented defaults."""
 
@@ -65,10 +85,25 @@ class Settings:
     allow_private_hosts: bool = False
     keep_runs: int = 3  # nightly work folders kept under <state>/work
     source_keys: Mapping[str, Secret] = field(default_factory=lambda: MappingProxyType({}))  # OPPNADATA_SOURCE_KEY_*
+    smtp: SmtpSettings | None = None  # None: no mail is sent (the run report says so)
+    lock_database_url: Secret = field(default_factory=lambda: Secret(""))  # PostgreSQL of the run locks
+    lock_wait_seconds: float = 0.0  # how long a run waits for another one to finish before giving up
+    work_pool: str | None = None  # None: datasets run in this process; else fanned out to this work pool
+    fanout_batch_size: int = 100  # datasets per flow run on a worker
+    fanout_start_timeout_seconds: float = 600.0  # a batch no worker has started by then is given up
+    worker_timeout_seconds: float = 600.0  # a batch silent (no heartbeat) that long lost its worker
 
     def secret_values(self) -> tuple[str, ...]:
-        """Every secret value the settings hold (the CKAN token, the source keys), for redaction."""
-        return tuple(s.reveal() for s in (self.ckan_api_token, *self.source_keys.values()) if s)
+        """Every secret value the settings hold, for redaction: the CKAN token, the source keys,
+        the SMTP password and the run locks' database URL with the password inside it."""
+        secrets = [self.ckan_api_token, *self.source_keys.values(), self.lock_database_url]
+        if self.smtp is not None:
+            secrets.append(self.smtp.password)
+        values = [s.reveal() for s in secrets if s]
+        lock_password = _url_password(self.lock_database_url.reveal())
+        if lock_password:
+            values.append(lock_password)
+        return tuple(values)
 
     @property
     def catalog_path(self) -> Path:
@@ -122,6 +157,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
       OPPNADATA_ALLOW_PRIVATE_HOSTS  allow sources on private/loopback hosts (default false)
       OPPNADATA_KEEP_RUNS       nightly work folders kept under <state>/work (default 3)
       OPPNADATA_SOURCE_KEY_*    API keys of sources, named by catalog entries' api_key_env (secret)
+      OPPNADATA_SMTP_HOST       mail server for the stewards' notifications (unset: no mail)
+      OPPNADATA_SMTP_PORT, OPPNADATA_SMTP_STARTTLS, OPPNADATA_SMTP_FROM, OPPNADATA_SMTP_USER,
+      OPPNADATA_SMTP_PASSWORD (secret), OPPNADATA_SMTP_CA_FILE, OPPNADATA_SMTP_TIMEOUT
+      OPPNADATA_LOCK_DATABASE_URL  PostgreSQL URL of the run locks (secret; default: Prefect's
+                                PREFECT_SERVER_DATABASE_CONNECTION_URL when that is PostgreSQL)
+      OPPNADATA_LOCK_WAIT       seconds a run waits for a running one (default 0: exit at once)
+      OPPNADATA_WORK_POOL       fan the datasets out to this Prefect work pool (unset: in-process)
+      OPPNADATA_FANOUT_BATCH_SIZE, OPPNADATA_FANOUT_START_TIMEOUT, OPPNADATA_WORKER_TIMEOUT
 
     Raises ValueError, naming the variable but never its value, when a token or
     key holds a character that cannot travel in an HTTP header.
@@ -151,4 +194,55 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         allow_private_hosts=_bool(env.get("OPPNADATA_ALLOW_PRIVATE_HOSTS", "false")),
         keep_runs=int(env.get("OPPNADATA_KEEP_RUNS", "3")),
         source_keys=MappingProxyType(keys),
+        smtp=_smtp_settings(env),
+        lock_database_url=Secret(_lock_database_url(env)),
+        lock_wait_seconds=float(env.get("OPPNADATA_LOCK_WAIT", "0")),
+        work_pool=env.get("OPPNADATA_WORK_POOL") or None,
+        fanout_batch_size=_positive_int(env, "OPPNADATA_FANOUT_BATCH_SIZE", "100"),
+        fanout_start_timeout_seconds=float(env.get("OPPNADATA_FANOUT_START_TIMEOUT", "600")),
+        worker_timeout_seconds=float(env.get("OPPNADATA_WORKER_TIMEOUT", "600")),
     )
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: str) -> int:
+    value = int(env.get(name, default))
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, not {value}")
+    return value
+
+
+def _smtp_settings(env: Mapping[str, str]) -> SmtpSettings | None:
+    host = env.get("OPPNADATA_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    sender = env.get("OPPNADATA_SMTP_FROM", "").strip()
+    if not sender:
+        raise ValueError("OPPNADATA_SMTP_FROM must be set when OPPNADATA_SMTP_HOST is (the sender of the notifications)")
+    ca_file = env.get("OPPNADATA_SMTP_CA_FILE", "").strip()
+    return SmtpSettings(
+        host=host,
+        sender=sender,
+        port=int(env.get("OPPNADATA_SMTP_PORT", "587")),
+        starttls=_bool(env.get("OPPNADATA_SMTP_STARTTLS", "true")),
+        user=env.get("OPPNADATA_SMTP_USER", ""),
+        password=Secret(env.get("OPPNADATA_SMTP_PASSWORD", "")),
+        ca_file=Path(ca_file) if ca_file else None,
+        timeout_seconds=float(env.get("OPPNADATA_SMTP_TIMEOUT", "30")),
+    )
+
+
+def _url_password(url: str) -> str:
+    """The password inside a database URL ('' when there is none), so it is redacted on its own too."""
+    try:
+        return unquote(urlsplit(url).password or "")
+    except ValueError:
+        return ""
+
+
+def _lock_database_url(env: Mapping[str, str]) -> str:
+    """The run locks' PostgreSQL: its own setting, else the database of Prefect's server when that is PostgreSQL."""
+    url = env.get("OPPNADATA_LOCK_DATABASE_URL", "").strip()
+    if url:
+        return url
+    prefect = env.get("PREFECT_SERVER_DATABASE_CONNECTION_URL", "").strip()
+    return prefect if prefect.startswith("postgresql") else ""

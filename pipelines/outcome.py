@@ -49,6 +49,10 @@ class DatasetOutcome:
     message: str = ""  # one line: what changed, or why it failed (never a secret)
     write_calls: int = 0  # CKAN write calls made for this dataset
     error_kind: str = ""  # the SourceErrorKind of a source error ("unreachable", ...); "" otherwise
+    # As CKAN holds them after the attempt (None when the portal has no such dataset): what the stewards were
+    # last mailed about it, and when its published content last changed (for the notifications).
+    notified: str | None = None
+    content_changed: str | None = None
 
     def __post_init__(self) -> None:
         try:

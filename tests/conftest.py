@@ -7,4 +7,5 @@ can grow their own fixtures without editing this file.
 pytest_plugins = [
     "tests.plugins.portal",
     "tests.plugins.fixture_server",
+    "tests.plugins.smtp_server",
 ]

@@ -28,3 +28,22 @@ def test_log_records_and_their_tracebacks_are_redacted(caplog):
             logger.exception("failed with %s", SECRET)
     assert SECRET not in caplog.text and "tok/en" not in caplog.text and "***" in caplog.text
     logger.filters.clear()
+
+
+def test_the_settings_redact_the_smtp_password_and_the_lock_database_password():
+    from pipelines.config import load_settings
+
+    settings = load_settings({
+        "CKAN_API_TOKEN": "ckan-token-value",
+        "OPPNADATA_SOURCE_KEY_DEMO": "source-key-value",
+        "OPPNADATA_SMTP_HOST": "127.0.0.1",
+        "OPPNADATA_SMTP_FROM": "oppnadata@example.org",
+        "OPPNADATA_SMTP_PASSWORD": "smtp pass/word",
+        "OPPNADATA_LOCK_DATABASE_URL": "postgresql://locks:db%2Fpass@127.0.0.1:5432/prefect",
+    })
+    redact = Redactor(settings.secret_values())
+    text = redact("ckan-token-value source-key-value smtp pass/word smtp+pass%2Fword db/pass "
+                  "postgresql://locks:db%2Fpass@127.0.0.1:5432/prefect")
+    for secret in ("ckan-token-value", "source-key-value", "smtp pass/word", "db/pass", "db%2Fpass"):
+        assert secret not in text, secret
+    assert not load_settings({}).secret_values()

@@ -34,7 +34,7 @@ from ..model import Catalog, Dataset
 from ..outcome import FAILURE_STATUSES, DatasetOutcome, Status
 from ..sources import Collected, SourceValidators
 from ..validation import ValidationReport
-from . import datastore, mapping, previews, quality_record, resources
+from . import datastore, mapping, notified, previews, quality_record, resources
 from .client import CountingCKAN, describe_error
 
 
@@ -229,8 +229,9 @@ class Publisher:
                 "kalmar_last_status": Status.PUBLISHED.value,
                 "kalmar_last_error": "",
             }
-            if state.get("kalmar_mqa_score"):
-                extras["kalmar_mqa_score"] = state["kalmar_mqa_score"]
+            for kept in ("kalmar_mqa_score", notified.NOTIFIED_EXTRA):  # state of its own, not from the catalog
+                if state.get(kept):
+                    extras[kept] = state[kept]
             patch = {**desired, "id": pkg["id"], "state": "active", "extras": mapping.extras_list(extras)}
             self._remember(dataset.id, writes.call("package_patch", patch))
             if not changes.published:

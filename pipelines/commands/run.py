@@ -12,6 +12,8 @@ from ..outcome import DatasetOutcome
 from ..sources import HttpSettings
 from ._shared import catalog_or_exit, publishing_settings_or_exit
 
+EXIT_LOCKED = 75  # sysexits' EX_TEMPFAIL: try again later
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
@@ -53,7 +55,11 @@ class _BarListener:
     "--retries", type=click.IntRange(min=0), default=HttpSettings.max_attempts - 1, show_default=True,
     help="Retries of a source request that failed transiently (the only retries: nothing retries on top).",
 )
-def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> None:
+@click.option(
+    "--wait", "wait", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+    help="Wait this long for a run that is processing the same datasets (default OPPNADATA_LOCK_WAIT, 0: exit at once).",
+)
+def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int, wait: float | None) -> None:
     """Run the nightly publication once: every catalog dataset collected, validated and published to CKAN.
 
     Shows progress, then one row per dataset, the harvest report per harvest
@@ -61,7 +67,8 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> 
     tracebacks) goes to the run's log file under <state>/logs, whose path is
     printed. Prefect keeps its data under <state>/prefect unless PREFECT_HOME
     is set. Exit 0 when every dataset was published, unchanged or withdrawn
-    and every harvested record mirrored; 1 when any failed.
+    and every harvested record mirrored; 1 when any failed; 75 when another
+    run holds the night or one of the datasets (nothing was done).
 
     Example: CKAN_API_TOKEN=... oppnadata run
     """
@@ -85,7 +92,7 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> 
     log_path = run_log_path(settings)
     console.print(f"Run log: {log_path}", highlight=False)
     server = _launch_api_server(settings) if own_home else None
-    summary, problem = _run_logged(console, log_path, list(datasets) or None, retries, retry_delay, server)
+    summary, problem = _run_logged(console, log_path, list(datasets) or None, retries, retry_delay, wait, server)
     if summary is None:
         console.print(f"[red]the nightly run did not finish:[/] {escape(problem)}")
         console.print(f"Run log: {log_path}", highlight=False)
@@ -100,6 +107,8 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int) -> 
             console.print(escape(line), highlight=False)
     for error in summary.run_errors:
         console.print(f"[red]run error:[/] {escape(error)}")
+    for mail in summary.notifications:
+        console.print(mail.line(), markup=False, highlight=False)
     network = summary.network_line()
     if network:
         console.print(f"[bold yellow]{escape(network)}[/]")
@@ -122,25 +131,32 @@ def _launch_api_server(settings) -> LocalPrefectServer | None:
         return None
     from ..run import LocalPrefectServer, free_port, prefect_home
 
-    server = LocalPrefectServer(prefect_home(settings), port=free_port(), ui=False, services=False,
+    server = LocalPrefectServer(prefect_home(settings), database_url=None, port=free_port(), ui=False, services=False,
                                 startup_timeout=float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
     server.launch()
     os.environ["PREFECT_API_URL"] = server.api_url
+    # No UI, and gone after the run: no link to it belongs in the stewards' mails (`flows._run_url`)
+    os.environ.setdefault("PREFECT_UI_URL", "")
     return server
 
 
-def _run_logged(console: Console, log_path, datasets: list[str] | None, retries: int,
-                retry_delay: float, server: LocalPrefectServer | None) -> tuple[RunSummary | None, str]:
-    """The nightly flow with every library's output in the log file: (its summary, "") or (None, why not)."""
+def _run_logged(console: Console, log_path, datasets: list[str] | None, retries: int, retry_delay: float,
+                wait: float | None, server: LocalPrefectServer | None) -> tuple[RunSummary | None, str]:
+    """The nightly flow with every library's output in the log file: (its summary, "") or (None, why not).
+
+    A run refused by the locks exits with EXIT_LOCKED, its reason said on stderr
+    once the log file has handed stderr back.
+    """
     import logging
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..run import finish_library_work, stderr_to_log
 
+    locked = None
     with stderr_to_log(log_path):
         try:
-            from ..run import RunSummary, nightly
+            from ..run import RunLocked, RunSummary, nightly
 
             if server is not None:
                 server.wait_until_healthy()
@@ -154,12 +170,17 @@ def _run_logged(console: Console, log_path, datasets: list[str] | None, retries:
                     collect_retries=retries,
                     retry_delay_seconds=retry_delay,
                     progress=_BarListener(progress, console),
+                    lock_wait_seconds=wait,
                     return_state=True,
                 )
             summary = state.result(raise_on_failure=False)
-            if not isinstance(summary, RunSummary):
+            if isinstance(summary, RunLocked):
+                logging.getLogger("pipelines.commands.run").warning("not started: %s", summary)
+                locked = summary
+            elif not isinstance(summary, RunSummary):
                 return None, str(state.message or summary)
-            return summary, ""
+            else:
+                return summary, ""
         except Exception as exc:  # e.g. the Prefect API server did not start: said in one line, told in the log
             logging.getLogger("pipelines.commands.run").exception("the nightly run did not finish")
             return None, f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
@@ -167,3 +188,5 @@ def _run_logged(console: Console, log_path, datasets: list[str] | None, retries:
             finish_library_work()
             if server is not None:
                 server.stop()
+    click.echo(f"not started: {locked}", err=True)
+    raise SystemExit(EXIT_LOCKED)

@@ -25,25 +25,29 @@ TIMEZONE = "Europe/Stockholm"
 def serve_command(port: int, no_server: bool) -> None:
     """Serve the nightly flow on its schedule: every day at 02:00 Stockholm time, until stopped.
 
-    Starts `prefect server start` on 127.0.0.1 (SQLite database under
-    <state>/prefect, analytics off) unless --no-server, registers the deployment
+    Starts `prefect server start` on 127.0.0.1 (its database: the PostgreSQL one
+    PREFECT_SERVER_DATABASE_CONNECTION_URL names, analytics off) unless
+    --no-server, registers the deployment
     with Cron("0 2 * * *", timezone="Europe/Stockholm") and runs scheduled runs
     in this process. The run finishes before Sveriges dataportal harvests (04:00).
 
-    Example: CKAN_API_TOKEN=... oppnadata serve --port 4200
+    Example: set -a; eval "$(portal/stack env)"; set +a; oppnadata serve --port 4200
     """
     settings = publishing_settings_or_exit()
     catalog_or_exit(settings)
     if no_server and not os.environ.get("PREFECT_API_URL"):
         raise click.UsageError("--no-server needs PREFECT_API_URL (the Prefect server to register with)")
 
-    from ..run import LocalPrefectServer, PrefectServerError, use_project_prefect_home
+    from ..run import LocalPrefectServer, PrefectServerError, database_url_from, use_project_prefect_home
 
     home = use_project_prefect_home(settings)  # before prefect is imported
     server = None
     if not no_server:
-        server = LocalPrefectServer(home, port=port)
-        click.echo(f"starting the Prefect server on {server.ui_url} (database {server.database_path}) …")
+        try:
+            server = LocalPrefectServer(home, database_url=database_url_from(), port=port)
+        except PrefectServerError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(f"starting the Prefect server on {server.ui_url} (database {server.database}) …")
         try:
             server.start()
         except PrefectServerError as exc:

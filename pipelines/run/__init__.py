@@ -6,8 +6,10 @@ as its stages. Modules: `pipeline` (the stages and the decisions), `harvest`
 (one harvest source start to finish), `ordering` (members before unions),
 `flows` (Prefect flows and tasks, nothing else), `summary` (the run report
 and its JSON file), `reporting/` (its renderings), `run_log` (the run's log
-file), `workdirs` (pruning old work folders) and `prefect_server` (a local
-Prefect server for the schedule).
+file), `workdirs` (pruning old work folders), `prefect_server` (a local
+Prefect server for the schedule), `lock` (one night at a time, one process
+per dataset), `notify/` (the stewards' mails), `fanout` and `batch` (the
+night as flow runs on a work pool's workers).
 
 The flows are loaded on first use (`from pipelines.run import nightly`):
 Prefect reads PREFECT_HOME once when it is imported, so the commands must be
@@ -18,8 +20,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from .lock import LockUnavailable, RunLocked, run_lock
+from .notify import MailReport
 from .pipeline import Stages, collect_step, process_dataset, publish_step, run_dataset, validate_step
-from .prefect_server import LocalPrefectServer, PrefectServerError, free_port, is_healthy, prefect_home, use_project_prefect_home
+from .prefect_server import (
+    LocalPrefectServer,
+    PrefectServerError,
+    database_url_from,
+    free_port,
+    is_healthy,
+    prefect_home,
+    use_project_prefect_home,
+)
 from .ordering import processing_batches
 from .reporting.console import summary_table
 from .reporting.harvest import attention_lines, harvest_table
@@ -33,6 +45,8 @@ _FROM_FLOWS = frozenset({"ProgressListener", "RunContext", "nightly", "open_run"
 
 __all__ = [
     "LocalPrefectServer",
+    "LockUnavailable",
+    "MailReport",
     "attention_lines",
     "finish_library_work",
     "harvest_table",
@@ -41,9 +55,11 @@ __all__ = [
     "run_log_path",
     "stderr_to_log",
     "PrefectServerError",
+    "RunLocked",
     "RunSummary",
     "Stages",
     "collect_step",
+    "database_url_from",
     "free_port",
     "is_healthy",
     "latest_summary",
@@ -53,6 +69,7 @@ __all__ = [
     "publish_step",
     "read_summary",
     "run_dataset",
+    "run_lock",
     "summary_markdown",
     "summary_rows",
     "summary_table",

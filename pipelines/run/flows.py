@@ -20,6 +20,9 @@ Why the shape is what it is (measured with Prefect 3.9 here):
   datasets go on.
 - The nightly flow processes everything, writes the reports, and only then
   returns a Failed state when any dataset failed, so monitoring notices.
+- Around that: the run's locks (`lock`: one night at a time, one process per
+  dataset), the fan-out to a work pool when OPPNADATA_WORK_POOL is set
+  (`fanout`, `batch`), and the stewards' mails after the datasets (`notify`).
 """
 
 from __future__ import annotations
@@ -60,6 +63,9 @@ from pipelines.run.pipeline import (
     sync_organizations,
     validate_step,
 )
+from pipelines.run.fanout import fan_out
+from pipelines.run.lock import RunLocked, run_lock
+from pipelines.run.notify import MailReport, notify_stewards, with_portal_state
 from pipelines.run.reporting.markdown import summary_markdown
 from pipelines.run.reporting.rows import summary_rows
 from pipelines.run.summary import RunSummary, write_summary
@@ -215,6 +221,7 @@ def run_datasets(
                 outcome = future.result()
             else:
                 outcome = _died(run, dataset, future.state, timeout)
+            outcome = with_portal_state(outcome, run.publisher)
             outcomes.append(outcome)
             if progress is not None:
                 progress.finished(outcome)
@@ -224,8 +231,12 @@ def run_datasets(
 def _finish(
     run: RunContext, outcomes: list[DatasetOutcome], started: datetime, t0: float, run_errors: list[str],
     harvests: list[HarvestOutcome] = (), remote_sources: int = 0,
+    notifications: tuple[MailReport, ...] = (), writes_elsewhere: int = 0,
 ) -> RunSummary | State:
-    """Write the JSON report and the artifacts; Failed (after everything ran) when anything failed."""
+    """Write the JSON report and the artifacts; Failed (after everything ran) when anything failed.
+
+    `writes_elsewhere`: CKAN writes made by other processes (the workers' batches), not by this run's client.
+    """
     logger = get_run_logger()
     redact = Redactor(run.settings.secret_values())
     outcomes = [replace(o, message=redact(o.message)) for o in outcomes]
@@ -238,10 +249,11 @@ def _finish(
         finished=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         seconds=round(time.monotonic() - t0, 3),
         portal_url=run.settings.ckan_url,
-        write_calls=run.client.write_calls,
+        write_calls=run.client.write_calls + writes_elsewhere,
         run_errors=tuple(run_errors),
         harvests=tuple(harvests),
         remote_sources=remote_sources,
+        notifications=notifications,
     )
     path = write_summary(summary, run.settings.reports_dir)
     create_markdown_artifact(summary_markdown(summary), key="nightly-report", description=summary.headline())
@@ -252,12 +264,37 @@ def _finish(
     return Completed(message=summary.headline(), data=summary)
 
 
+def _fan_out(run: RunContext, datasets: list[Dataset], collect_retries: int, retry_delay_seconds: float,
+             progress: ProgressListener | None, run_errors: list[str]) -> tuple[list[DatasetOutcome], int]:
+    """The datasets as batches on the work pool's workers (`pipelines.run.fanout`); notes go to the run report.
+
+    Returns the outcomes and the CKAN writes the workers made (those recorded here count in this run's client).
+    """
+    lost: set[str] = set()
+
+    def record_lost(dataset: Dataset, reason: str) -> DatasetOutcome:
+        lost.add(dataset.id)
+        return with_portal_state(run.publisher.record_failure(dataset, Status.PUBLISH_ERROR, reason), run.publisher)
+
+    result = fan_out(
+        run.settings, run.run_id, flow_run.get_name() or run.run_id, datasets,
+        parameters=dict(collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds),
+        record_lost=record_lost, progress=progress.finished if progress is not None else None,
+        logger=get_run_logger(),
+    )
+    for note in result.retried:
+        get_run_logger().warning("fan-out: %s", note)
+    run_errors.extend(f"fan-out: {note}" for note in result.lost)
+    return result.outcomes, sum(o.write_calls for o in result.outcomes if o.dataset_id not in lost)
+
+
 def _run(
     datasets: list[str] | None,
     collect_retries: int,
     retry_delay_seconds: float,
     progress: ProgressListener | None,
     withdraw_removed: bool,
+    lock_wait_seconds: float | None = None,
 ) -> RunSummary | State:
     started, t0 = datetime.now(timezone.utc), time.monotonic()
     settings = load_settings()
@@ -272,19 +309,39 @@ def _run(
             raise ValueError(f"not in catalog.yaml: {', '.join(unknown)}")
         chosen = [d for d in chosen if d.id in set(datasets)]
         harvests = [h for h in harvests if h.id in set(datasets)]
+    try:
+        # A harvest source is locked by its id like a dataset: two runs never mirror the same catalog at once.
+        with run_lock(settings, [d.id for d in chosen] + [h.id for h in harvests], whole_night=withdraw_removed,
+                      wait_seconds=lock_wait_seconds, holder=f"run {flow_run.get_name() or run.run_id}"):
+            return _locked_run(run, chosen, harvests, started, t0, collect_retries, retry_delay_seconds, progress,
+                               withdraw_removed)
+    except RunLocked as exc:
+        get_run_logger().error("%s", exc)
+        return Failed(message=str(exc), data=exc)
+
+
+def _locked_run(run: RunContext, chosen: list[Dataset], harvests: list[HarvestSource], started: datetime, t0: float,
+                collect_retries: int, retry_delay_seconds: float, progress: ProgressListener | None,
+                withdraw_removed: bool) -> RunSummary | State:
     if progress is not None:
         progress.started(len(chosen))
     run_errors: list[str] = []
     organizations = sync_organizations_task(run.publisher)
     if organizations.problem:
         run_errors.append(f"organizations: {organizations.problem}")
-    http = http_settings(settings, retries=collect_retries, retry_delay=retry_delay_seconds)
+    http = http_settings(run.settings, retries=collect_retries, retry_delay=retry_delay_seconds)
     harvested = [harvest_task(harvest, run, http) for harvest in harvests]
     outcomes: list[DatasetOutcome] = []
-    for batch in processing_batches(chosen):  # a union after the members it reads
-        outcomes += run_datasets(
-            run, batch, collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds, progress=progress
-        )
+    writes_elsewhere = 0
+    for batch in processing_batches(chosen):  # a union after the members it reads, wherever they run
+        if run.settings.work_pool:
+            fanned, writes = _fan_out(run, batch, collect_retries, retry_delay_seconds, progress, run_errors)
+            outcomes += fanned
+            writes_elsewhere += writes
+        else:
+            outcomes += run_datasets(
+                run, batch, collect_retries=collect_retries, retry_delay_seconds=retry_delay_seconds, progress=progress
+            )
     remote = sum(1 for d in chosen if is_remote(d.source.type) and not d.withdrawn) + len(harvests)
     if withdraw_removed:
         try:
@@ -292,7 +349,15 @@ def _run(
         except Exception as exc:
             run_errors.append(f"withdrawing removed datasets: {describe_error(exc)}")
     prune_old_runs(run.settings.work_dir, run.settings.keep_runs, current=run.run_id)
-    return _finish(run, outcomes, started, t0, run_errors, harvested, remote)
+    notifications = notify_stewards(run.settings, run.catalog, run.client, outcomes, night=started, run_url=_run_url())
+    return _finish(run, outcomes, started, t0, run_errors, harvested, remote, notifications, writes_elsewhere)
+
+
+def _run_url() -> str | None:
+    """The flow run's page in the Prefect UI, when the run belongs to a server with a UI (not a temporary one)."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL
+
+    return flow_run.get_flow_run_ui_url() if PREFECT_API_URL.value() and PREFECT_UI_URL.value() else None
 
 
 # ---- flows -------------------------------------------------------------------
@@ -304,13 +369,16 @@ def nightly(
     collect_retries: int = DEFAULT_COLLECT_RETRIES,
     retry_delay_seconds: float = DEFAULT_RETRY_DELAY_SECONDS,
     progress: ProgressListener | None = None,
+    lock_wait_seconds: float | None = None,
 ) -> RunSummary | State:
     """Collect, validate and publish the whole catalog (or the named datasets) to CKAN.
 
     Datasets removed from catalog.yaml are withdrawn only when the whole catalog runs.
     `progress` is an optional in-process ProgressListener (the `run` command's bar).
+    `lock_wait_seconds`: how long to wait for a run holding the same datasets (default OPPNADATA_LOCK_WAIT).
     """
-    return _run(datasets, collect_retries, retry_delay_seconds, progress, withdraw_removed=not datasets)
+    return _run(datasets, collect_retries, retry_delay_seconds, progress, withdraw_removed=not datasets,
+                lock_wait_seconds=lock_wait_seconds)
 
 
 @flow(name="dataset", validate_parameters=False)

@@ -2,9 +2,12 @@
 
 Why this exists: Prefect's ephemeral server never schedules runs, so the nightly
 schedule needs a real `prefect server start`. Running it ourselves keeps its
-SQLite database and logs under `<state>/prefect` (one `make clean` removes them),
-turns analytics off, binds to loopback only, and guarantees the process is
-stopped again (a process group we own, never a name-based kill).
+logs under `<state>/prefect`, turns analytics off, binds to loopback only, and
+guarantees the process is stopped again (a process group we own, never a
+name-based kill). The scheduling server's database is PostgreSQL
+(`database_url`: on the local stack the `prefect` database that `portal/stack
+env` names); SQLite (`database_url=None`, a file under its home) is only for
+the API a single `oppnadata run` starts for itself and the tests' ephemeral runs.
 
 `use_project_prefect_home` must run before `prefect` is imported, because Prefect
 reads PREFECT_HOME once at import time; the CLI entry points call it first.
@@ -22,6 +25,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Mapping, MutableMapping
+from urllib.parse import urlsplit, urlunsplit
 
 from ..config import Settings
 
@@ -65,17 +69,42 @@ class PrefectServerError(RuntimeError):
     """The local Prefect server did not start; the message points at its log file."""
 
 
+def database_url_from(env: Mapping[str, str] | None = None) -> str:
+    """Prefect's PostgreSQL database from PREFECT_SERVER_DATABASE_CONNECTION_URL; PrefectServerError if not PostgreSQL."""
+    url = (os.environ if env is None else env).get("PREFECT_SERVER_DATABASE_CONNECTION_URL", "").strip()
+    if not url.startswith("postgresql"):
+        raise PrefectServerError(
+            "the Prefect server needs its PostgreSQL database: set PREFECT_SERVER_DATABASE_CONNECTION_URL="
+            "postgresql+asyncpg://USER:PASSWORD@HOST:PORT/DATABASE (`portal/stack env` prints the local stack's)"
+        )
+    return url
+
+
+def redacted(url: str) -> str:
+    """A database URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 class LocalPrefectServer:
-    """`prefect server start` on loopback with its SQLite DB in `home`; a context manager.
+    """`prefect server start` on loopback with its PostgreSQL database (or SQLite in `home`); a context manager.
 
     Example:
-        with LocalPrefectServer(home, port=free_port()) as server:
+        with LocalPrefectServer(home, database_url=database_url_from(), port=free_port()) as server:
             os.environ["PREFECT_API_URL"] = server.api_url
     """
 
-    def __init__(self, home: Path, *, port: int = DEFAULT_PORT, ui: bool = True, services: bool = True,
-                 startup_timeout: float = 90.0):
+    def __init__(self, home: Path, *, database_url: str | None, port: int = DEFAULT_PORT, ui: bool = True,
+                 services: bool = True, startup_timeout: float = 240.0):
+        # The first start migrates an empty PostgreSQL database: minutes on a busy machine.
+        if database_url is not None and not database_url.startswith("postgresql"):
+            raise PrefectServerError(f"not a PostgreSQL database URL: {redacted(database_url)}")
         self.home = Path(home)
+        # None: SQLite under `home`, for the API a single `oppnadata run` starts for itself alone.
+        self.database_url = database_url or f"sqlite+aiosqlite:///{self.home / 'prefect.db'}"
         self.port = port
         self.ui = ui
         self.services = services  # False: the API alone (`--no-services`), all a single run needs
@@ -91,8 +120,9 @@ class LocalPrefectServer:
         return f"http://{LOOPBACK}:{self.port}"
 
     @property
-    def database_path(self) -> Path:
-        return self.home / "prefect.db"
+    def database(self) -> str:
+        """The database URL without its password."""
+        return redacted(self.database_url)
 
     @property
     def log_path(self) -> Path:
@@ -103,7 +133,7 @@ class LocalPrefectServer:
         env.pop("PREFECT_API_URL", None)  # the server must not talk to another server
         env.update(
             PREFECT_HOME=str(self.home),
-            PREFECT_SERVER_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{self.database_path}",
+            PREFECT_SERVER_DATABASE_CONNECTION_URL=self.database_url,
             PREFECT_SERVER_ANALYTICS_ENABLED="false",
             PREFECT_SERVER_API_HOST=LOOPBACK,
             PREFECT_SERVER_API_PORT=str(self.port),

@@ -18,6 +18,7 @@ from typing import Any, Iterable
 from ..errors import SourceErrorKind
 from ..files import atomic_write
 from ..outcome import DatasetOutcome, HarvestOutcome, RecordStatus, Status
+from .notify import MailReport
 
 SCHEMA_VERSION = 1
 
@@ -33,6 +34,7 @@ class RunSummary:
     outcomes: tuple[DatasetOutcome, ...] = field(default_factory=tuple)
     write_calls: int = 0  # CKAN write calls of the whole run (organizations included)
     run_errors: tuple[str, ...] = ()  # problems outside any one dataset (organization sync, withdrawal)
+    notifications: tuple[MailReport, ...] = ()  # the stewards' digests; a failed mail never fails the run
     harvests: tuple[HarvestOutcome, ...] = ()  # one harvest report per harvest source
     remote_sources: int = 0  # datasets and harvest sources of this run that fetch over the internet
 
@@ -106,6 +108,7 @@ class RunSummary:
             "counts": self.counts,
             "write_calls": self.write_calls,
             "run_errors": list(self.run_errors),
+            "notifications": [m.to_dict() for m in self.notifications],
             "remote_sources": self.remote_sources,
             "unreachable": self.unreachable,
             "datasets": [o.to_dict() for o in self.outcomes],
@@ -125,6 +128,7 @@ class RunSummary:
             portal_url=data["portal_url"],
             write_calls=data.get("write_calls", 0),
             run_errors=tuple(data.get("run_errors", ())),
+            notifications=tuple(MailReport.from_dict(m) for m in data.get("notifications", ())),
             outcomes=tuple(DatasetOutcome(**o) for o in data["datasets"]),
             harvests=tuple(HarvestOutcome(**h) for h in data.get("harvests", ())),
             remote_sources=data.get("remote_sources", 0),

@@ -41,11 +41,13 @@ class Portal:
 
     url:   base URL, e.g. "http://127.0.0.1:5050"
     token: the sysadmin's (kalmar-admin) API token as a plain str, kept out of repr()
+    prefect_database_url: Prefect's PostgreSQL database in the portal's cluster (the run locks use it too)
     """
 
     url: str
     token: str = field(repr=False)
     sysadmin: str = SYSADMIN
+    prefect_database_url: str = field(default="", repr=False)  # the cluster's `prefect` database (secret)
 
     def api(self, token: str | None = None) -> RemoteCKAN:
         """A ckanapi client acting with `token`; None means the sysadmin. See `anonymous()` for no token."""
@@ -126,7 +128,8 @@ def ckan_portal() -> Portal:
     """`portal/stack up` once per session (honours PORTAL_* variables), then the portal's URL and token."""
     _run_stack("up")
     env = _parse_env(_run_stack("env"))
-    portal = Portal(url=env["CKAN_URL"], token=env["CKAN_API_TOKEN"])
+    portal = Portal(url=env["CKAN_URL"], token=env["CKAN_API_TOKEN"],
+                    prefect_database_url=env.get("PREFECT_SERVER_DATABASE_CONNECTION_URL", ""))
     _STARTED.append(portal)
     return portal
 

@@ -1,6 +1,6 @@
 """A run of the `prefect.yaml` deployment, picked up by a local process worker, completes.
 
-Real parts only: `prefect server start` (LocalPrefectServer), `prefect work-pool
+Real parts only: `prefect server start` on PostgreSQL (the session's, shared with test_workers), `prefect work-pool
 create`, `prefect deploy` with the repository's prefect.yaml, `prefect worker
 start`, the real CKAN and the fixture HTTP server as the dataset's source.
 """
@@ -10,8 +10,6 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
-from pipelines.run import LocalPrefectServer, free_port
 
 from .project import VALID_CSV, FlowProject
 from .servers import BIN, ROOT, api, child_env, spawn, stop, wait_for
@@ -29,7 +27,7 @@ def _prefect(env: dict[str, str], *args: str) -> str:
 
 
 def test_prefect_yaml_deployment_run_completes_on_a_process_worker(
-    tmp_path, ckan_portal, fixture_server, unique_name
+    tmp_path, ckan_portal, fixture_server, unique_name, postgres_prefect_server
 ):
     project = FlowProject(root=tmp_path / "project", organization=unique_name("kalmar-worker"))
     path = f"/flows/{unique_name.token}/worker.csv"
@@ -38,37 +36,41 @@ def test_prefect_yaml_deployment_run_completes_on_a_process_worker(
     project.add_http(dataset_id, fixture_server.url(path))
     project.write()
 
-    with LocalPrefectServer(tmp_path / "prefect", port=free_port(), ui=False) as server:
-        env = child_env(
-            PREFECT_API_URL=server.api_url,
-            PREFECT_HOME=str(tmp_path / "prefect"),
-            OPPNADATA_ROOT=str(project.root),
-            OPPNADATA_STATE_DIR=str(tmp_path / "state"),
-            OPPNADATA_ALLOW_PRIVATE_HOSTS="true",
-            CKAN_URL=ckan_portal.url,
-            CKAN_API_TOKEN=ckan_portal.token,
-            PWD=str(ROOT),
+    server = postgres_prefect_server
+    env = child_env(
+        PREFECT_API_URL=server.api_url,
+        PREFECT_HOME=str(tmp_path / "prefect"),
+        OPPNADATA_ROOT=str(project.root),
+        OPPNADATA_STATE_DIR=str(tmp_path / "state"),
+        OPPNADATA_ALLOW_PRIVATE_HOSTS="true",
+        CKAN_URL=ckan_portal.url,
+        CKAN_API_TOKEN=ckan_portal.token,
+        OPPNADATA_LOCK_DATABASE_URL=ckan_portal.prefect_database_url,
+        PWD=str(ROOT),
+    )
+    _prefect(env, "work-pool", "create", POOL, "--type", "process")
+    _prefect(env, "work-pool", "create", "oppnadata-datasets", "--type", "process")
+    _prefect(env, "--no-prompt", "deploy", "--all")
+    batch = api(server.api_url, lambda c: c.read_deployment_by_name("nightly-batch/oppnadata-datasets"))
+    assert batch.work_pool_name == "oppnadata-datasets" and not batch.schedules
+    deployment = api(server.api_url, lambda c: c.read_deployment_by_name(DEPLOYMENT))
+    assert [(s.schedule.cron, s.schedule.timezone) for s in deployment.schedules] == [
+        ("0 2 * * *", "Europe/Stockholm")
+    ]
+    flow_run = api(server.api_url, lambda c: c.create_flow_run_from_deployment(deployment.id))
+    worker = spawn(
+        [str(BIN / "prefect"), "worker", "start", "--pool", POOL, "--type", "process", "--limit", "1"],
+        env, tmp_path / "worker.log",
+    )
+    try:
+        final = wait_for(
+            lambda: (run := api(server.api_url, lambda c: c.read_flow_run(flow_run.id))).state.is_final() and run,
+            timeout=300, what="the deployment's flow run to finish",
         )
-        _prefect(env, "work-pool", "create", POOL, "--type", "process")
-        _prefect(env, "--no-prompt", "deploy", "--all")
-        deployment = api(server.api_url, lambda c: c.read_deployment_by_name(DEPLOYMENT))
-        assert [(s.schedule.cron, s.schedule.timezone) for s in deployment.schedules] == [
-            ("0 2 * * *", "Europe/Stockholm")
-        ]
-        flow_run = api(server.api_url, lambda c: c.create_flow_run_from_deployment(deployment.id))
-        worker = spawn(
-            [str(BIN / "prefect"), "worker", "start", "--pool", POOL, "--type", "process", "--limit", "1"],
-            env, tmp_path / "worker.log",
-        )
-        try:
-            final = wait_for(
-                lambda: (run := api(server.api_url, lambda c: c.read_flow_run(flow_run.id))).state.is_final() and run,
-                timeout=180, what="the deployment's flow run to finish",
-            )
-        finally:
-            stop(worker)
-        log = (tmp_path / "worker.log").read_text(errors="replace")
-        assert final.state.is_completed(), f"{final.state!r}\n{log[-4000:]}"
+    finally:
+        stop(worker)
+    log = (tmp_path / "worker.log").read_text(errors="replace")
+    assert final.state.is_completed(), f"{final.state!r}\n{log[-4000:]}"
     assert "1 published" in final.state.message
     assert ckan_portal.api().action.package_show(id=dataset_id)["num_resources"] >= 1
     assert list((tmp_path / "state" / "reports").glob("*.json"))

@@ -1,8 +1,9 @@
-"""`oppnadata serve` against a real `prefect server start` it starts itself, checked with the Prefect client."""
+"""`oppnadata serve` against a real `prefect server start` it starts itself on PostgreSQL, checked with the Prefect client."""
 
 from __future__ import annotations
 
 import signal
+import subprocess
 import zoneinfo
 
 import pytest
@@ -10,12 +11,22 @@ import pytest
 from pipelines.commands.serve import CRON, DEPLOYMENT_NAME, TIMEZONE
 from pipelines.run import free_port, is_healthy
 
-from .servers import BIN, api, child_env, spawn, stop, wait_for
+from .servers import BIN, api, child_env, query, spawn, stop, wait_for
 
-pytestmark = pytest.mark.prefect
+pytestmark = [pytest.mark.prefect, pytest.mark.ckan]
 
 
-def test_serve_registers_the_stockholm_schedule_and_stops_its_server(tmp_path):
+def test_serve_refuses_to_start_a_server_without_postgresql(tmp_path):
+    env = child_env(OPPNADATA_STATE_DIR=str(tmp_path / "state"), CKAN_API_TOKEN="not-used-by-this-test",
+                    PREFECT_SERVER_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}")
+    proc = subprocess.run([str(BIN / "oppnadata"), "serve", "--port", str(free_port())], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "needs its PostgreSQL database" in proc.stderr and "portal/stack env" in proc.stderr
+    assert not (tmp_path / "prefect.db").exists()
+
+
+def test_serve_registers_the_stockholm_schedule_and_stops_its_server(tmp_path, prefect_database):
     port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
     state = tmp_path / "state"
@@ -23,20 +34,22 @@ def test_serve_registers_the_stockholm_schedule_and_stops_its_server(tmp_path):
         OPPNADATA_STATE_DIR=str(state),
         CKAN_API_TOKEN="not-used-by-this-test",
         PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="2",  # create the scheduled runs soon, not in 60 s
+        PREFECT_SERVER_DATABASE_CONNECTION_URL=prefect_database,
     )
     env.pop("PREFECT_HOME", None)
     serve = spawn([str(BIN / "oppnadata"), "serve", "--port", str(port)], env, tmp_path / "serve.log")
     try:
         deployment = wait_for(
             lambda: api(api_url, lambda c: c.read_deployment_by_name(f"nightly/{DEPLOYMENT_NAME}")),
-            timeout=150, what="the served deployment",
+            timeout=300, what="the served deployment",
         )
         [schedule] = deployment.schedules
         assert schedule.active
         assert schedule.schedule.cron == CRON == "0 2 * * *"
         assert schedule.schedule.timezone == TIMEZONE == "Europe/Stockholm"
-        # The server keeps its SQLite database under the state directory.
-        assert (state / "prefect" / "prefect.db").is_file()
+        # The server keeps its state in PostgreSQL, not in a SQLite file under the state directory.
+        assert query(prefect_database, "SELECT name FROM deployment") == [(DEPLOYMENT_NAME,)]
+        assert not (state / "prefect" / "prefect.db").exists()
 
         def scheduled_runs(client):
             from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId

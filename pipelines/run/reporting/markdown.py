@@ -26,6 +26,7 @@ def summary_markdown(summary: RunSummary) -> str:
         f"Portal: {summary.portal_url}. CKAN write calls: {summary.write_calls}.",
         "",
         *[f"- Run error: {_cell(error)}" for error in summary.run_errors],
+        *[f"- {_cell(mail.line())}" for mail in summary.notifications],
         "",
         "| Dataset | Organization | Status | Rows | Seconds | Validation report | Message |",
         "|---|---|---|---:|---:|---|---|",
