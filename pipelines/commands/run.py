@@ -73,6 +73,12 @@ def run_command(datasets: tuple[str, ...], retry_delay: float, retries: int, wai
     Example: CKAN_API_TOKEN=... oppnadata run
     """
     settings = publishing_settings_or_exit()
+    if settings.work_pool and not os.environ.get("PREFECT_API_URL"):
+        # this run's own temporary server is one no worker polls: the batches would wait and fail
+        raise click.UsageError(
+            f"OPPNADATA_WORK_POOL={settings.work_pool} needs PREFECT_API_URL: the Prefect server whose workers "
+            "poll that pool (or unset OPPNADATA_WORK_POOL to run the datasets in this process)"
+        )
     catalog = catalog_or_exit(settings)
     known = {d.id for d in catalog.datasets} | {h.id for h in catalog.harvest}
     unknown = [d for d in datasets if d not in known]
