@@ -52,6 +52,16 @@ def test_the_committed_specification_says_what_it_is_and_where_each_fact_comes_f
     assert known_specifications(ROOT)[SPEC].uri == meta["uri"]
 
 
+def test_a_specification_uri_that_is_not_a_valid_iri_is_refused():
+    """The uri becomes dct:conformsTo in the DCAT feed: a space or a brace there would break its RDF."""
+    descriptor = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+    for bad in ("https://dataportal.se/specifications/offentliga toaletter", "https://dataportal.se/{x}"):
+        descriptor["specification"]["uri"] = bad
+        assert "is not a valid IRI" in specification_problem(descriptor, SPEC)
+    descriptor["specification"]["uri"] = "https://dataportal.se/specifications/offentliga%20toaletter"
+    assert specification_problem(descriptor, SPEC) is None
+
+
 def test_a_dataset_following_the_specification_is_checked_against_it(project):
     _with_toilets(project, "0880,wc-1,Toalett vid torget,56.66,16.36,kommun@kalmar.se,,,2024-05-02,\n"
                            "0880,wc-2,Toalett i parken,156.66,16.35,Kommun@Kalmar.se,,q12,,\n")
