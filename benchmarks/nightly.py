@@ -18,16 +18,29 @@ must report every dataset "unchanged", each dataset once, and the Prefect ones
 must make no CKAN write call. Zero writes alone would also be what a night looks
 like where every dataset fails before publishing.
 
+With --workers, each fanned-out night also prints where its time went, from
+the server's record of every batch flow run: waiting for a worker (Scheduled →
+Pending), starting the batch's process (Pending → Running: the interpreter,
+imports, loading the flow) and running it (Running → Completed).
+
 Needs the local portal (`make portal-up`); reads CKAN_URL/CKAN_API_TOKEN (and
 Prefect's database URL) from the environment or from `portal/stack env`.
 Everything it creates in CKAN is purged at the end.
 
+The first publication of 200 datasets takes minutes; `--keep DIR` does only
+that (timed, checked) and keeps what it published, its catalog and the sources'
+port in DIR, and a later `--reuse DIR` serves the same sources again and
+measures the no-change nights and both baselines on them (then purges them,
+unless `--keep DIR` is given again).
+
 Example: .venv/bin/python benchmarks/nightly.py --datasets 200 --workers 2
+         .venv/bin/python benchmarks/nightly.py --keep /tmp/b && .venv/bin/python benchmarks/nightly.py --reuse /tmp/b
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -78,7 +91,7 @@ def prefect_backend(workers: int, work: Path, database_url: str, datasets: int):
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
         os.environ.update(OPPNADATA_WORK_POOL=pool, OPPNADATA_FANOUT_BATCH_SIZE=str(-(-datasets // workers)))
-        env = child_env(PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_API_URL=server.api_url)
+        env = child_env(PREFECT_API_URL=server.api_url)  # polling as the project configures it (pyproject.toml)
         procs = [spawn([str(BIN / "prefect"), "worker", "start", "--pool", pool, "--type", "process", "--limit", "1",
                         "--name", f"bench-{i}"], env, work / f"worker-{i}.log") for i in range(workers)]
         def keep_one_worker() -> None:
@@ -103,15 +116,67 @@ def require_all(outcomes, status: str, expected: int, run: str) -> None:
         raise SystemExit(f"FAIL: {run}: {len(outcomes) - len(others)} of {expected} datasets {status}. {shown}")
 
 
+def source_body(token: str, i: int) -> str:
+    """Dataset i's CSV: the same text for the same token, so a --reuse process serves what was published."""
+    return f"id,namn,temperatur\nb{i},Badplats {i},{10 + i % 15}.5\nc{i},Strand {i},18.0\n"
+
+
+def fanout_breakdown(run_name: str) -> str:
+    """Where a fanned-out night's batches spent their time, from the server's state history of each batch run."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, FlowRunFilter, FlowRunFilterName
+
+    lines = []
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_=f"{run_name}-batch-")))
+        for run in sorted(runs, key=lambda r: r.name):
+            states = sorted(client.read_flow_run_states(run.id), key=lambda st: st.timestamp)
+            first = {}
+            for st in states:
+                first.setdefault(st.type.value, st.timestamp)
+            created = run.created
+
+            def gap(a, b) -> str:
+                return f"{(b - a).total_seconds():6.2f} s" if a and b else "   n/a  "
+            final = states[-1].timestamp if states and states[-1].is_final() else None
+            reports = client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])))
+            first_report = min((a.created for a in reports if a.created), default=None)
+            lines.append(f"  batch {run.name.rsplit('-batch-', 1)[-1]}: "
+                         f"{len(run.parameters.get('datasets', []))} datasets; to a worker {gap(created, first.get('PENDING'))}, "
+                         f"process start-up {gap(first.get('PENDING'), first.get('RUNNING'))}, "
+                         f"running {gap(first.get('RUNNING'), final)} (first outcomes reported after "
+                         f"{gap(first.get('RUNNING'), first_report).strip()}), ended {states[-1].name if states else '?'}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="process workers to fan out to (0: one process)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="keep the published datasets (with their catalog and sources' port in DIR) instead of "
+                             "purging them; without --reuse only the first publication runs")
+    parser.add_argument("--reuse", type=Path, metavar="DIR",
+                        help="measure the no-change nights on what --keep DIR published (no first run); "
+                             "purged at the end unless --keep DIR is given too")
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="oppnadata-bench-"))
-    token = uuid.uuid4().hex[:8]
+    source_port = 0
+    if args.reuse:
+        if args.keep and args.keep.resolve() != args.reuse.resolve():
+            raise SystemExit("FAIL: with --reuse, --keep can only name the same directory")
+        saved = json.loads((args.reuse / "bench.json").read_text(encoding="utf-8"))
+        token, source_port, args.datasets = saved["token"], saved["source_port"], saved["datasets"]
+        work = args.reuse
+    elif args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        if any(args.keep.iterdir()):
+            raise SystemExit(f"FAIL: --keep needs an empty or new directory, {args.keep} is not")
+        work, token = args.keep, uuid.uuid4().hex[:8]
+    else:
+        work, token = Path(tempfile.mkdtemp(prefix="oppnadata-bench-")), uuid.uuid4().hex[:8]
+    work = work.resolve()
     portal = portal_env()
     database_url = portal.pop(PREFECT_DB)
     if args.workers and not database_url.startswith("postgresql"):
@@ -132,13 +197,20 @@ def main() -> None:
     from tests.run.project import FlowProject
     from tests.plugins.fixture_server import FixtureServer
 
-    server = FixtureServer().start()
+    try:
+        server = FixtureServer(port=source_port).start()
+    except OSError as exc:
+        raise SystemExit(f"FAIL: cannot serve the kept sources on port {source_port} again: {exc}") from None
     project = FlowProject(root=work / "project", organization=f"bench-{token}")
     for i in range(args.datasets):
         path = f"/bench/{token}/{i}.csv"
-        server.set(path, f"id,namn,temperatur\nb{i},Badplats {i},{10 + i % 15}.5\nc{i},Strand {i},18.0\n", content_type="text/csv")
+        server.set(path, source_body(token, i), content_type="text/csv")
         project.add_http(f"bench-{token}-{i:03d}", server.url(path))
-    project.write()
+    if not args.reuse:
+        project.write()
+    if args.keep and not args.reuse:
+        (work / "bench.json").write_text(json.dumps({"token": token, "source_port": server.port, "datasets": args.datasets}),
+                                         encoding="utf-8")
 
     from pipelines.catalog import load_catalog
     from pipelines.ckan import Publisher, connect
@@ -148,6 +220,8 @@ def main() -> None:
 
     settings = load_settings()
     catalog = load_catalog(settings.catalog_path)
+    if len(catalog.datasets) != args.datasets:
+        raise SystemExit(f"FAIL: {settings.catalog_path} has {len(catalog.datasets)} datasets, not {args.datasets}")
 
     def run_nightly():
         state = nightly(retry_delay_seconds=0, return_state=True)
@@ -155,22 +229,36 @@ def main() -> None:
         if isinstance(summary, Exception):
             raise SystemExit(f"FAIL: the nightly flow did not finish: {summary!r}")
         return summary
+
+    def show_breakdown(summary) -> None:
+        if args.workers:
+            print(fanout_breakdown(summary.run_name), flush=True)
+
+    keep_published = bool(args.keep and args.reuse)
     try:
         with prefect_backend(args.workers, work, database_url, args.datasets) as keep_one_worker:
             fanout = f"fanned out to {args.workers} process workers" if args.workers else "in one process"
             print(f"nightly benchmark: {args.datasets} datasets, concurrency {args.concurrency}, {fanout}, "
-                  f"CKAN {settings.ckan_url}", flush=True)
-            t = time.perf_counter()
-            first = run_nightly()
-            first_s = time.perf_counter() - t
-            print(f"first run (Prefect):        {first_s:8.2f} s  {first.headline()}  writes={first.write_calls}", flush=True)
-            require_all(first.outcomes, Status.PUBLISHED, args.datasets, "the first run")
+                  f"CKAN {settings.ckan_url}" + (f", on the datasets published by --keep {work}" if args.reuse else ""),
+                  flush=True)
+            if not args.reuse:
+                t = time.perf_counter()
+                first = run_nightly()
+                first_s = time.perf_counter() - t
+                print(f"first run (Prefect):        {first_s:8.2f} s  {first.headline()}  writes={first.write_calls}", flush=True)
+                show_breakdown(first)
+                require_all(first.outcomes, Status.PUBLISHED, args.datasets, "the first run")
+                if args.keep:
+                    keep_published = True
+                    print(f"kept: {args.datasets} published datasets; measure with --reuse {work}")
+                    return
             requests_before = sum(server.count(f"/bench/{token}/{i}.csv") for i in range(args.datasets))
             t = time.perf_counter()
             second = run_nightly()
             second_s = time.perf_counter() - t
             gets = sum(server.count(f"/bench/{token}/{i}.csv") for i in range(args.datasets)) - requests_before
             print(f"no-change run (Prefect):    {second_s:8.2f} s  {second.headline()}  writes={second.write_calls}  source GETs={gets}", flush=True)
+            show_breakdown(second)
             require_all(second.outcomes, Status.UNCHANGED, args.datasets, "the no-change run")
             one = None
             if args.workers >= 2:
@@ -179,6 +267,7 @@ def main() -> None:
                 one = run_nightly()
                 one_s = time.perf_counter() - t
                 print(f"no-change run, 1 worker:    {one_s:8.2f} s  {one.headline()}  writes={one.write_calls}", flush=True)
+                show_breakdown(one)
                 print(f"ratio no-change run {args.workers} workers / 1 worker: {second_s / one_s:5.2f}x", flush=True)
                 require_all(one.outcomes, Status.UNCHANGED, args.datasets, "the one-worker no-change run")
 
@@ -214,7 +303,8 @@ def main() -> None:
                 raise SystemExit(f"FAIL: the {name} did not report every dataset exactly once")
     finally:
         server.stop()
-        purge(settings, catalog, project.organization)
+        if not keep_published:
+            purge(settings, catalog, project.organization)
 
 
 def purge(settings, catalog, organization: str) -> None:

@@ -23,6 +23,7 @@ Why this shape (OPPNADATA_WORK_POOL set; without it the night runs in one proces
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -86,6 +87,20 @@ class FanOutError(RuntimeError):
     """The night could not be handed to the work pool at all (no deployment, no server)."""
 
 
+def engine_command() -> str:
+    """What a process worker runs for a batch: this interpreter's `python -m prefect.engine`, nothing around it.
+
+    Without a command Prefect 3.9's process worker starts a workspace
+    supervisor, a Python process that imports Prefect (seconds) only to start
+    the engine's process, which imports it again: two interpreters per batch
+    instead of one. The interpreter is named by its path, like the working
+    directory: a worker's checkout (with its .venv) sits where the nightly flow's does.
+    """
+    from prefect.utilities.processutils import command_to_string
+
+    return command_to_string([sys.executable, "-m", "prefect.engine"])
+
+
 def ensure_batch_deployment(client, pool: str) -> None:
     """Create the process work pool and the batch deployment when missing (never overwrite prefect.yaml's)."""
     from prefect.client.schemas.actions import WorkPoolCreate
@@ -111,6 +126,7 @@ def ensure_batch_deployment(client, pool: str) -> None:
         description="One batch of the nightly publication's datasets, on a worker (started by the nightly flow).",
         tags=["oppnadata", "nightly-batch"],
         enforce_parameter_schema=False,
+        job_variables={"command": engine_command()},
     )
 
 

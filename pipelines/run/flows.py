@@ -5,6 +5,8 @@ Why the shape is what it is (measured with Prefect 3.9 here):
   (collect+normalize, validate, publish), so the UI shows every stage. A
   subflow per dataset would read better, but each subflow run costs about a
   second of Prefect overhead, which for 200 datasets is minutes of nothing.
+  A fanned-out night's batches run the same decisions without the tasks
+  (`batch.run_batch`): there the batch flow run is the unit the UI shows.
 - Datasets run on a thread pool sized by OPPNADATA_CONCURRENCY; the per-dataset
   task has OPPNADATA_DATASET_TIMEOUT as its Prefect timeout. In a worker thread
   a timeout cannot interrupt a blocking read; the HTTP layer's own read timeout
@@ -27,12 +29,10 @@ Why the shape is what it is (measured with Prefect 3.9 here):
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -44,12 +44,19 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 # Absolute imports, unlike the rest of the package: a Prefect worker loads this file by its path
 # (prefect.yaml's entrypoint) as a top-level script, where a relative import has no package to start from.
-from pipelines.catalog import load_catalog
-from pipelines.ckan import CountingCKAN, Publisher, connect, describe_error
+from pipelines.ckan import Publisher, describe_error
 from pipelines.config import Settings, load_settings
-from pipelines.model import Catalog, Dataset, HarvestSource
+from pipelines.model import Dataset, HarvestSource
 from pipelines.outcome import DatasetOutcome, HarvestOutcome, Status
 from pipelines.redaction import Redactor, redact_logs
+from pipelines.run.context import (
+    DEFAULT_COLLECT_RETRIES,
+    DEFAULT_RETRY_DELAY_SECONDS,
+    ProgressListener,
+    RunContext,
+    death_note,
+    open_run,
+)
 from pipelines.run.harvest import harvest_source
 from pipelines.run.ordering import processing_batches
 from pipelines.run.pipeline import (
@@ -72,51 +79,6 @@ from pipelines.run.summary import RunSummary, write_summary
 from pipelines.run.workdirs import prune_old_runs
 from pipelines.sources import Collected, HttpSettings, SourceValidators, is_remote
 from pipelines.validation import ValidationReport
-
-DEFAULT_COLLECT_RETRIES = HttpSettings.max_attempts - 1
-DEFAULT_RETRY_DELAY_SECONDS = HttpSettings.backoff_max
-
-
-@runtime_checkable
-class ProgressListener(Protocol):
-    """Told when the datasets are known and each time one finishes (e.g. the `run` progress bar)."""
-
-    def started(self, total: int) -> None: ...
-
-    def finished(self, outcome: DatasetOutcome) -> None: ...
-
-
-class RunContext:
-    """What every dataset task of one run shares: settings, catalog, the CKAN publisher.
-
-    A plain class on purpose, not a dataclass: Prefect walks dataclass task
-    parameters to find futures, which would copy the whole catalog for every
-    task and trip over `stages` while other threads update it.
-    """
-
-    def __init__(self, settings: Settings, catalog: Catalog, client: CountingCKAN, publisher: Publisher, run_id: str):
-        self.settings = settings
-        self.catalog = catalog
-        self.client = client
-        self.publisher = publisher
-        self.run_id = run_id
-        self.stages: dict[str, Stage] = {}  # dataset id -> stage it is in
-        self._lock = threading.Lock()
-
-    def enter(self, dataset_id: str, stage: Stage) -> None:
-        with self._lock:
-            self.stages[dataset_id] = stage
-
-    def stage_of(self, dataset_id: str) -> Stage:
-        with self._lock:
-            return self.stages.get(dataset_id, Stage.START)
-
-
-def open_run(settings: Settings, run_id: str) -> RunContext:
-    catalog = load_catalog(settings.catalog_path)
-    client = connect(settings)
-    return RunContext(settings, catalog, client, Publisher(client, catalog, settings), run_id)
-
 
 # ---- tasks -------------------------------------------------------------------
 
@@ -189,10 +151,10 @@ def _died(run: RunContext, dataset: Dataset, state: State, timeout: float) -> Da
     """Outcome for a dataset task that timed out or crashed: recorded in CKAN, never lost."""
     stage = run.stage_of(dataset.id)
     if state.name == "TimedOut":
-        message = f"timed out after {timeout:g} s during {stage}"
+        message = death_note(stage, timed_out_after=timeout)
     else:
         error = state.result(raise_on_failure=False)
-        message = f"failed during {stage}: {describe_error(error) if isinstance(error, Exception) else state.message}"
+        message = death_note(stage, error=error if isinstance(error, Exception) else state.message)
     return record_failure_task(run.publisher, dataset, stage.failure_status, message)
 
 

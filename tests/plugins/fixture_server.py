@@ -103,14 +103,15 @@ class _Route:
 
 
 class FixtureServer:
-    def __init__(self, root: Path = FIXTURES):
+    def __init__(self, root: Path = FIXTURES, port: int = 0):
+        """`port`: the plain-HTTP port (0: any free one); a fixed one lets a later process serve the same URLs."""
         self.root = root
         self._routes: dict[str, _Route] = {}
         self._prefix_routes: dict[str, _Route] = {}
         self._log: list[Recorded] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}"

@@ -161,13 +161,16 @@ def test_full_disk_during_validation_in_the_prefect_tasks_is_a_disk_error(
     _assert_disk_error_and_last_good_kept(outcome, ds, scenario)
 
 
+@pytest.mark.parametrize("runner", ["tasks", "batch"])
 def test_a_dataset_past_its_timeout_is_recorded_and_the_others_still_publish(
-    project, fixture_server, unique_name, scenario, reliability_prefect
+    project, fixture_server, unique_name, scenario, reliability_prefect, runner
 ):
-    """OPPNADATA_DATASET_TIMEOUT through the Prefect dataset task: a source that answers slower than the
+    """OPPNADATA_DATASET_TIMEOUT through the Prefect dataset task (a night in one process) and through a
+    worker's batch (plain calls under Prefect's timeout scope): a source that answers slower than the
     dataset's time budget (but within the HTTP read timeout) ends as a recorded failure naming the stage,
     and a healthy dataset in the same run is published."""
     from pipelines.run import run_datasets
+    from pipelines.run.batch import run_batch
     from tests.plugins.fixture_server import Reply
 
     slow_path = f"/rel/{unique_name.token}/slow.csv"
@@ -177,7 +180,8 @@ def test_a_dataset_past_its_timeout_is_recorded_and_the_others_still_publish(
     settings = project.with_settings(dataset_timeout_seconds=6, concurrency=2)
     run = _flow_run(project, settings, "timeout")
     run.publisher.sync_organizations()  # what the nightly flow does before its datasets
-    outcomes = {o.dataset_id: o for o in run_datasets(run, [slow, fine], collect_retries=0, retry_delay_seconds=0)}
+    run_them = run_datasets if runner == "tasks" else run_batch
+    outcomes = {o.dataset_id: o for o in run_them(run, [slow, fine], collect_retries=0, retry_delay_seconds=0)}
     scenario.text("outcome", outcomes[slow.id])
     assert outcomes[slow.id].status == "source_error", outcomes[slow.id].message
     assert "timed out after 6 s during collect" in outcomes[slow.id].message

@@ -53,6 +53,8 @@ def test_prefect_yaml_deployment_run_completes_on_a_process_worker(
     _prefect(env, "--no-prompt", "deploy", "--all")
     batch = api(server.api_url, lambda c: c.read_deployment_by_name("nightly-batch/oppnadata-datasets"))
     assert batch.work_pool_name == "oppnadata-datasets" and not batch.schedules
+    # One interpreter per run, the checkout's (not Prefect's workspace supervisor starting a second one)
+    assert batch.job_variables["command"] == f"{ROOT}/.venv/bin/python -m prefect.engine"
     deployment = api(server.api_url, lambda c: c.read_deployment_by_name(DEPLOYMENT))
     assert [(s.schedule.cron, s.schedule.timezone) for s in deployment.schedules] == [
         ("0 2 * * *", "Europe/Stockholm")
@@ -74,3 +76,14 @@ def test_prefect_yaml_deployment_run_completes_on_a_process_worker(
     assert "1 published" in final.state.message
     assert ckan_portal.api().action.package_show(id=dataset_id)["num_resources"] >= 1
     assert list((tmp_path / "state" / "reports").glob("*.json"))
+
+
+def test_a_worker_started_from_the_checkout_polls_every_second(monkeypatch):
+    """pyproject.toml's [tool.prefect.worker] is what `prefect worker start` reads in the repository root."""
+    from prefect.settings import Settings
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("PREFECT_WORKER_QUERY_SECONDS", raising=False)
+    assert Settings().worker.query_seconds == 1
+    monkeypatch.chdir(ROOT / "tests")  # elsewhere Prefect's own default holds: the table is the project's
+    assert Settings().worker.query_seconds == 10

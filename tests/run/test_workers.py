@@ -1,7 +1,8 @@
 """The night fanned out to two process workers against a Prefect server on PostgreSQL (OPPNADATA_WORK_POOL).
 
 The session's server (a throw-away database in the portal's cluster) and two workers
-(`prefect worker start --limit 1`, polling every second) serve the module; the
+(`prefect worker start --limit 1` from the repository root, polling every second as
+pyproject.toml's [tool.prefect.worker] says) serve the module; the
 parent is `oppnadata run` itself. Checked: a 40-dataset night is shared by both
 workers, every dataset once in the summary; and with one worker killed mid-batch
 (it and its flow run, as if its machine died) the night still completes: the
@@ -92,7 +93,6 @@ def cluster(tmp_path_factory, ckan_portal, fixture_server, postgres_prefect_serv
     env = child_env(
         PREFECT_API_URL=server.api_url,
         PREFECT_HOME=str(tmp / "prefect-clients"),
-        PREFECT_WORKER_QUERY_SECONDS="1",
         PREFECT_FLOWS_HEARTBEAT_FREQUENCY="30",  # Prefect's shortest
         OPPNADATA_ROOT=str(project.root),
         OPPNADATA_STATE_DIR=str(tmp / "state"),

@@ -8,6 +8,7 @@ loader is used by `register` to append entries without losing comments.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -98,15 +99,37 @@ def load_tree(path: Path, display: str) -> tuple[Any, list[Problem]]:
     return tree, []
 
 
+# Where an alias can start: a `*` at the start of a line or after a blank or a YAML indicator
+# (`- `, `? `, `: `, `[`, `{`, `,`). A `*` anywhere else is inside a scalar.
+_ALIAS_START = re.compile(r"(?:^|[\s\[\]{},:?-])\*", re.MULTILINE)
+
+
+def may_hold_alias(text: str) -> bool:
+    """False only when `text` certainly has no alias: no `*` where one could start, outside full-line comments.
+
+    A line whose first non-blank character is `#` is a comment or a block
+    scalar's content, never an alias. A `*` that could start one (also inside
+    a quoted or plain scalar that merely looks like it) says "maybe".
+    """
+    if "*" not in text:
+        return False
+    return any(_ALIAS_START.search(line) for line in text.splitlines() if "*" in line and not line.lstrip(" \t").startswith("#"))
+
+
 def _first_alias(text: str) -> Any:
     """The start mark of the first alias (*name), or None.
 
     Why refused: aliases are expanded when the tree is copied and checked, so a few
     lines of nested aliases (a "billion laughs" document) grow into billions of
     nodes and hang the run. Stewards write values out; nothing in catalog.yaml needs them.
+    The parse looking for them costs as much as reading the file, so it runs only when
+    `may_hold_alias` cannot rule them out (every run loads the catalog; a fanned-out
+    night once per batch).
     """
     from ruamel.yaml.events import AliasEvent
 
+    if not may_hold_alias(text):
+        return None
     for event in round_trip_yaml().parse(text):
         if isinstance(event, AliasEvent):
             return event.start_mark
