@@ -9,7 +9,8 @@ and its JSON file), `reporting/` (its renderings), `run_log` (the run's log
 file), `workdirs` (pruning old work folders), `prefect_server` (a local
 Prefect server for the schedule), `lock` (one night at a time, one process
 per dataset), `notify/` (the stewards' mails), `fanout` and `batch` (the
-night as flow runs on a work pool's workers).
+night as flow runs on a work pool's workers), `context` (what a run's datasets
+share, in the nightly flow or a worker's batch).
 
 The flows are loaded on first use (`from pipelines.run import nightly`):
 Prefect reads PREFECT_HOME once when it is imported, so the commands must be
