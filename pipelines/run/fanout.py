@@ -330,7 +330,7 @@ def fan_out(settings: Settings, run_id: str, run_name: str, datasets: list[Datas
         try:
             ensure_batch_deployment(client, settings.work_pool or "")
         except Exception as exc:
-            raise FanOutError(f"cannot prepare work pool {settings.work_pool!r}: {exc}") from None
+            raise FanOutError(f"cannot prepare work pool {settings.work_pool!r}: {type(exc).__name__}: {exc}") from None
         fan = FanOut(client, settings, run_id, run_name, parameters=parameters, record_lost=record_lost,
                      progress=progress, logger=logger)
         outcomes = fan.run(datasets)
