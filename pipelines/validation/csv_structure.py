@@ -177,20 +177,22 @@ def read_batch(data: bytes, field_count: int, *, has_header: bool, first_record:
     layout = record_layout(data)
     if layout.malformed is not None:
         raise NotFastReadable(f"record {first_record + layout.malformed + 1} has quotes the strict CSV grammar does not cover")
-    _require_utf8(data)
+    total = len(layout.starts)
+    names = [f"c{i}" for i in range(field_count)]
+    try:  # polars checks that the whole chunk is UTF-8, the cells beyond the schema's width too
+        cells = pl.read_csv(
+            data, has_header=False, schema={n: pl.String for n in names}, quote_char='"',
+            truncate_ragged_lines=True, empty_string_is_null=False, infer_schema=False,
+        )
+    except pl.exceptions.ComputeError as exc:
+        raise NotFastReadable(f"polars cannot read the file as UTF-8 text ({str(exc).splitlines()[0]})") from None
+    if cells.height != total:
+        raise NotFastReadable(f"polars read {cells.height} records where the structure scan found {total}")
     skip = 1 if has_header else 0
     labels = None
     if has_header:
         header = next(csv.reader(io.StringIO(_text(data, layout, 0), newline="")), [])
         labels = [cell.strip() for cell in header]
-    total = len(layout.starts)
-    names = [f"c{i}" for i in range(field_count)]
-    cells = pl.read_csv(
-        data, has_header=False, schema={n: pl.String for n in names}, quote_char='"',
-        truncate_ragged_lines=True, empty_string_is_null=False, infer_schema=False,
-    )
-    if cells.height != total:
-        raise NotFastReadable(f"polars read {cells.height} records where the structure scan found {total}")
     lengths = layout.ends - layout.starts
     # quotes in the text less quotes in the cells: two per quoted cell (an escaped pair leaves one in its cell)
     framing = lengths - layout.quotes + layout.escapes + 1
@@ -208,16 +210,6 @@ def read_batch(data: bytes, field_count: int, *, has_header: bool, first_record:
 
 def _text(data: bytes, layout: RecordLayout, record: int) -> str:
     return data[layout.starts[record]:layout.ends[record]].decode("utf-8")
-
-
-def _require_utf8(data: bytes) -> None:
-    """Polars checks the cells it keeps, not those beyond the schema's width: the whole chunk is checked here."""
-    if data.isascii():
-        return
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise NotFastReadable(f"the file is not valid UTF-8 text ({exc.reason} at byte {exc.start} of a batch)") from None
 
 
 def read_batches(path: Path, field_count: int, batch_bytes: int = BATCH_BYTES) -> Iterator[CsvBatch]:
