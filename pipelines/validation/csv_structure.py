@@ -195,16 +195,15 @@ def read_batch(data: bytes, field_count: int, *, has_header: bool, first_record:
         labels = [cell.strip() for cell in header]
     lengths = layout.ends - layout.starts
     # quotes in the text less quotes in the cells: two per quoted cell (an escaped pair leaves one in its cell)
-    framing = lengths - layout.quotes + layout.escapes + 1
-    cell_bytes = cells.select(pl.sum_horizontal(pl.all().str.len_bytes().cast(pl.Int64))).to_series()
-    counts = pl.Series(framing, dtype=pl.Int64) - cell_bytes
-    longer = (counts > field_count).arg_true()
-    if longer.len():  # cells beyond the schema's width are not in `cells`: count separators outside quotes
-        text = pl.Series([_text(data, layout, i) for i in longer.to_list()], dtype=pl.String).str.replace_all(QUOTED, "")
-        counts = counts.scatter(longer, text.str.count_matches(",", literal=True).cast(pl.Int64) + 1)
-    counts = pl.select(pl.when(pl.Series(lengths) == 0).then(0).otherwise(counts).cast(pl.UInt32)).to_series()
-    extra_at = (counts > field_count).arg_true().to_list()
-    extra_records = {i - skip: _text(data, layout, i) for i in extra_at}
+    cell_bytes = cells.select(pl.sum_horizontal(pl.all().str.len_bytes().cast(pl.Int64))).to_series().to_numpy()
+    counts = lengths - layout.quotes + layout.escapes + 1 - cell_bytes
+    longer = np.flatnonzero(counts > field_count)
+    if longer.size:  # cells beyond the schema's width are not in `cells`: count separators outside quotes
+        text = pl.Series([_text(data, layout, i) for i in longer], dtype=pl.String).str.replace_all(QUOTED, "")
+        counts[longer] = text.str.count_matches(",", literal=True).to_numpy() + 1
+    counts[lengths == 0] = 0  # an empty line is a record without cells
+    extra_records = {int(i) - skip: _text(data, layout, i) for i in np.flatnonzero(counts > field_count)}
+    counts = pl.Series(counts.astype(np.uint32))
     return CsvBatch(labels=labels, cells=cells.slice(skip), counts=counts.slice(skip), extra_records=extra_records)
 
 
