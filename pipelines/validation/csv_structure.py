@@ -137,14 +137,7 @@ def record_layout(data: bytes) -> RecordLayout:
         ends = np.append(newlines, size) if open_end else newlines
         zero = np.zeros(len(ends), dtype=np.int64)
         return RecordLayout(np.concatenate(([start], newlines[: len(ends) - 1] + 1)), ends, zero, zero, None)
-    quotes_before = np.searchsorted(quote_at, newlines)  # quotes before each newline
-    closes = quotes_before % 2 == 0  # a newline outside quotes ends a record
-    ends = newlines[closes]
-    quotes_so_far = quotes_before[closes]
-    if open_end:
-        ends, quotes_so_far = np.append(ends, size), np.append(quotes_so_far, quote_at.size)
-    starts = np.concatenate(([start], ends[:-1] + 1))
-    quotes = np.diff(quotes_so_far, prepend=0)
+    starts, ends, quotes = _records(newlines, quote_at, start, size, open_end)
 
     opening, closing = quote_at[0::2], quote_at[1::2]
     doubled = closing[:-1] + 1 == opening[1:]  # a closing quote directly followed by the next opening one
@@ -160,6 +153,23 @@ def record_layout(data: bytes) -> RecordLayout:
         first_bad = min(opening[~open_ok].min(initial=size), closing[~close_ok].min(initial=size))
         malformed = int(np.searchsorted(ends, first_bad))
     return RecordLayout(starts, ends, quotes, escapes, malformed)
+
+
+def _records(newlines: np.ndarray, quote_at: np.ndarray, start: int, size: int,
+             open_end: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start, end and number of quotes of each record; the search runs over the shorter of the two lists."""
+    line_ends = np.append(newlines, size) if open_end else newlines
+    if quote_at.size < newlines.size:  # few quoted lines: when none has an odd number of quotes, lines are records
+        line_quotes = np.bincount(np.searchsorted(newlines, quote_at), minlength=line_ends.size)
+        if not (line_quotes & 1).any():
+            return np.concatenate(([start], line_ends[:-1] + 1)), line_ends, line_quotes
+    quotes_before = np.searchsorted(quote_at, newlines)  # quotes before each newline
+    closes = quotes_before % 2 == 0  # a newline outside quotes ends a record
+    ends = newlines[closes]
+    quotes_so_far = quotes_before[closes]
+    if open_end:
+        ends, quotes_so_far = np.append(ends, size), np.append(quotes_so_far, quote_at.size)
+    return np.concatenate(([start], ends[:-1] + 1)), ends, np.diff(quotes_so_far, prepend=0)
 
 
 def read_batch(data: bytes, field_count: int, *, has_header: bool, first_record: int = 0) -> CsvBatch:
