@@ -9,12 +9,13 @@ records below — so each chunk is a self-contained run of whole records.
 Polars parses the cells (fast, multi-threaded) but cannot say how many cells a
 record had: a short record and a record with empty trailing cells look the same.
 Frictionless reports those differently (missing-cell vs an empty value), so the
-record structure is computed separately from the raw lines, vectorized: records
-are re-assembled by quote parity, checked against a strict grammar of
-well-formed CSV, and their separators outside quotes are counted. Anything the
-grammar does not cover (stray quotes, CR line ends, NUL bytes, invalid UTF-8)
-is reported as a reason to let frictionless read the file instead — those files
-are rare, and only Python's csv module defines what they mean.
+record structure is computed separately from the positions of the chunk's
+newlines and quotes (numpy, without copying the text): records are re-assembled
+by quote parity, their quotes are checked against a strict grammar of
+well-formed CSV, and the cell counts follow from the record lengths. Anything
+the grammar does not cover (stray quotes, CR line ends, NUL bytes, invalid
+UTF-8) is reported as a reason to let frictionless read the file instead —
+those files are rare, and only Python's csv module defines what they mean.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 import polars as pl
 
 BATCH_BYTES = 4 << 20  # ≈ 60k rows of a 10-column file; what a batch holds in polars is a few times this
-FIELD = r'(?:[^",\n]*|"(?:[^"]|"")*")'
-WELL_FORMED = rf"^{FIELD}(?:,{FIELD})*$"
 QUOTED = r'"(?:[^"]|"")*"'
+NEWLINE, QUOTE = ord("\n"), ord('"')
+BEFORE_A_CELL = np.zeros(256, dtype=bool)  # the bytes a cell's opening quote follows (its closing one precedes)
+BEFORE_A_CELL[[ord(","), NEWLINE]] = True
 
 
 class NotFastReadable(Exception):
@@ -98,42 +101,75 @@ def _last_record_end(data: bytes) -> int:
     return pos + 1
 
 
-def read_records(data: bytes) -> tuple[pl.Series, pl.Series, pl.Series]:
-    """Each CSV record's raw text (a record spans lines when a quoted cell holds newlines), the
-    indices of the records holding a quote, and those records' numbers of quote characters."""
-    try:
-        lines = pl.read_csv(
-            data, has_header=False, separator="\x00", quote_char=None, schema={"line": pl.String},
-            empty_string_is_null=False, encoding="utf8",
-        ).get_column("line")
-    except pl.exceptions.ComputeError as exc:
-        raise NotFastReadable(f"polars cannot read the file as UTF-8 text ({str(exc).splitlines()[0]})") from None
-    quoted_at = lines.str.contains('"', literal=True).arg_true()
-    quotes = lines.gather(quoted_at).str.count_matches('"', literal=True)
-    odd_at = quoted_at.filter(quotes % 2 == 1)
-    if odd_at.len() == 0:
-        return lines, quoted_at, quotes
-    if odd_at.len() % 2:
+@dataclass
+class RecordLayout:
+    """Where each record of a chunk lies, and what its quotes say — found from byte positions alone."""
+
+    starts: np.ndarray  # byte offset of each record (int64)
+    ends: np.ndarray  # byte offset just after it, its newline excluded
+    quotes: np.ndarray  # quote characters in the record's text
+    escapes: np.ndarray  # of those, the doubled quotes "" inside a quoted cell (each stands for one quote)
+    malformed: int | None  # the first record whose quotes the strict grammar does not cover
+
+
+def record_layout(data: bytes) -> RecordLayout:
+    """Records of a chunk of whole records, by the positions of its newlines and quotes.
+
+    A record is a line, or several when a quoted cell holds newlines: a line
+    continues the record before it while the quotes so far are odd. The strict
+    grammar of well-formed CSV — each cell unquoted without quotes, or quoted
+    with "" for a quote inside — is checked quote by quote: counting the
+    chunk's quotes in order (every record holds an even number), an opening
+    quote (even count) starts a cell — after a separator, a newline or the
+    start — or follows a closing quote directly ("" inside a cell); a closing
+    one (odd count) ends a cell — before a separator, a newline or the end —
+    or precedes an opening one directly. Nothing is copied: the record texts
+    that are needed (header, records with extra cells) are sliced from `data`.
+    """
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0  # polars skips it too
+    raw = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(raw == NEWLINE)
+    size, open_end = len(data), not data.endswith(b"\n")  # the last record may end without a newline
+    quote_at = np.flatnonzero(raw == QUOTE) if b'"' in data else np.empty(0, dtype=np.int64)
+    if quote_at.size % 2:
         raise NotFastReadable("a quoted cell is not closed before the end of the file")
-    # a record spans from a line with an odd number of quotes to the next such line; only those lines are joined
-    odd = pl.repeat(False, lines.len(), eager=True, dtype=pl.Boolean).scatter(odd_at, True)
-    inside = (odd.cast(pl.UInt32).cum_sum() % 2 == 1) | odd  # opened, continued or closed by this line
-    spans = inside.arg_true()
-    parts = pl.DataFrame({"line": lines.gather(spans), "odd": odd.gather(spans)})
-    record = (pl.col("odd").cast(pl.UInt32).cum_sum() + 1) // 2  # pairs of odd lines delimit one record
-    joined = parts.group_by(record.alias("record"), maintain_order=True).agg(pl.col("line").str.join("\n"))
-    opening = odd_at.gather_every(2)  # the first line of each multi-line record stands for the whole record
-    continuation = pl.repeat(False, lines.len(), eager=True, dtype=pl.Boolean).scatter(spans, True).scatter(opening, False)
-    joined_text = joined.get_column("line")
-    records = lines.scatter(opening, joined_text).filter(~continuation)
-    # the quoted lines that stay records keep their quote counts, moved up past the lines merged away;
-    # an opening line now holds its whole record, whose quotes are counted again
-    kept = ~continuation.gather(quoted_at)
-    quoted_lines, quotes = quoted_at.filter(kept), quotes.filter(kept)
-    quotes = quotes.scatter(quoted_lines.is_in(opening.implode()).arg_true(),
-                            joined_text.str.count_matches('"', literal=True).cast(quotes.dtype))
-    dropped_before = continuation.cast(pl.UInt32).cum_sum().gather(quoted_lines)
-    return records, (quoted_lines - dropped_before).cast(quoted_at.dtype), quotes
+    if quote_at.size == 0:
+        ends = np.append(newlines, size) if open_end else newlines
+        zero = np.zeros(len(ends), dtype=np.int64)
+        return RecordLayout(np.concatenate(([start], newlines[: len(ends) - 1] + 1)), ends, zero, zero, None)
+    starts, ends, quotes = _records(newlines, quote_at, start, size, open_end)
+
+    opening, closing = quote_at[0::2], quote_at[1::2]
+    doubled = closing[:-1] + 1 == opening[1:]  # a closing quote directly followed by the next opening one
+    open_ok = BEFORE_A_CELL[raw[opening - 1]] | (opening == start)  # opening - 1 is -1 only where opening == start
+    open_ok[1:] |= doubled
+    close_ok = BEFORE_A_CELL[raw[np.minimum(closing + 1, size - 1)]] | (closing == size - 1)
+    close_ok[:-1] |= doubled
+    escapes = np.zeros(len(ends), dtype=np.int64)
+    if doubled.any():
+        escapes = np.bincount(np.searchsorted(ends, closing[:-1][doubled]), minlength=len(ends))
+    malformed = None
+    if not (open_ok.all() and close_ok.all()):
+        first_bad = min(opening[~open_ok].min(initial=size), closing[~close_ok].min(initial=size))
+        malformed = int(np.searchsorted(ends, first_bad))
+    return RecordLayout(starts, ends, quotes, escapes, malformed)
+
+
+def _records(newlines: np.ndarray, quote_at: np.ndarray, start: int, size: int,
+             open_end: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start, end and number of quotes of each record; the search runs over the shorter of the two lists."""
+    line_ends = np.append(newlines, size) if open_end else newlines
+    if quote_at.size < newlines.size:  # few quoted lines: when none has an odd number of quotes, lines are records
+        line_quotes = np.bincount(np.searchsorted(newlines, quote_at), minlength=line_ends.size)
+        if not (line_quotes & 1).any():
+            return np.concatenate(([start], line_ends[:-1] + 1)), line_ends, line_quotes
+    quotes_before = np.searchsorted(quote_at, newlines)  # quotes before each newline
+    closes = quotes_before % 2 == 0  # a newline outside quotes ends a record
+    ends = newlines[closes]
+    quotes_so_far = quotes_before[closes]
+    if open_end:
+        ends, quotes_so_far = np.append(ends, size), np.append(quotes_so_far, quote_at.size)
+    return np.concatenate(([start], ends[:-1] + 1)), ends, np.diff(quotes_so_far, prepend=0)
 
 
 def read_batch(data: bytes, field_count: int, *, has_header: bool, first_record: int = 0) -> CsvBatch:
@@ -148,48 +184,41 @@ def read_batch(data: bytes, field_count: int, *, has_header: bool, first_record:
     CSV first: only there do polars and Python's csv module provably agree.
     `first_record` (records before this chunk, header included) only makes error messages exact.
     """
-    records, quoted_at, quotes = read_records(data)
-    lengths = records.str.len_bytes().cast(pl.Int64)
-    if quoted_at.len():
-        # a record without quotes always matches the grammar: when most have quotes, check all (no gather)
-        mostly = quoted_at.len() * 2 > records.len()
-        bad = ~(records if mostly else records.gather(quoted_at)).str.contains(WELL_FORMED)
-        if bad.any():
-            first_bad = int(bad.arg_true()[0])
-            index = first_record + (first_bad if mostly else int(quoted_at[first_bad]))
-            raise NotFastReadable(f"record {index + 1} has quotes the strict CSV grammar does not cover")
+    layout = record_layout(data)
+    if layout.malformed is not None:
+        raise NotFastReadable(f"record {first_record + layout.malformed + 1} has quotes the strict CSV grammar does not cover")
+    total = len(layout.starts)
+    names = [f"c{i}" for i in range(field_count)]
+    try:  # polars checks that the whole chunk is UTF-8, the cells beyond the schema's width too
+        cells = pl.read_csv(
+            data, has_header=False, schema={n: pl.String for n in names}, quote_char='"',
+            truncate_ragged_lines=True, empty_string_is_null=False, infer_schema=False,
+        )
+    except pl.exceptions.ComputeError as exc:
+        raise NotFastReadable(f"polars cannot read the file as UTF-8 text ({str(exc).splitlines()[0]})") from None
+    if cells.height != total:
+        raise NotFastReadable(f"polars read {cells.height} records where the structure scan found {total}")
     skip = 1 if has_header else 0
     labels = None
     if has_header:
-        header = next(csv.reader(io.StringIO(records[0], newline="")), [])
+        header = next(csv.reader(io.StringIO(_text(data, layout, 0), newline="")), [])
         labels = [cell.strip() for cell in header]
-    total = records.len()
-    names = [f"c{i}" for i in range(field_count)]
-    cells = pl.read_csv(
-        data, has_header=False, schema={n: pl.String for n in names}, quote_char='"',
-        truncate_ragged_lines=True, empty_string_is_null=False, infer_schema=False,
-    )
-    if cells.height != total:
-        raise NotFastReadable(f"polars read {cells.height} records where the structure scan found {total}")
-    cell_bytes = cells.select(pl.sum_horizontal(pl.all().str.len_bytes().cast(pl.Int64))).to_series()
-    counts = lengths - cell_bytes + 1
-    if quoted_at.len():
-        # a quote inside a cell is written twice inside a quoted cell: only a record with 4 quotes or more has any
-        maybe = quoted_at.filter(quotes >= 4)
-        escaped = maybe.filter(records.gather(maybe).str.contains('""', literal=True))
-        counts = counts.scatter(quoted_at, counts.gather(quoted_at) - quotes.cast(pl.Int64))
-        if escaped.len():
-            inner = cells.gather(escaped).select(
-                pl.sum_horizontal(pl.all().str.count_matches('"', literal=True).cast(pl.Int64))).to_series()
-            counts = counts.scatter(escaped, counts.gather(escaped) + inner)
-    longer = (counts > field_count).arg_true()
-    if longer.len():  # cells beyond the schema's width are not in `cells`: count separators outside quotes
-        text = records.gather(longer).str.replace_all(QUOTED, "")
-        counts = counts.scatter(longer, text.str.count_matches(",", literal=True).cast(pl.Int64) + 1)
-    counts = pl.select(pl.when(lengths == 0).then(0).otherwise(counts).cast(pl.UInt32)).to_series()
-    extra_at = (counts > field_count).arg_true()
-    extra_records = dict(zip((extra_at - skip).to_list(), records.gather(extra_at).to_list()))
+    lengths = layout.ends - layout.starts
+    # quotes in the text less quotes in the cells: two per quoted cell (an escaped pair leaves one in its cell)
+    cell_bytes = cells.select(pl.sum_horizontal(pl.all().str.len_bytes().cast(pl.Int64))).to_series().to_numpy()
+    counts = lengths - layout.quotes + layout.escapes + 1 - cell_bytes
+    longer = np.flatnonzero(counts > field_count)
+    if longer.size:  # cells beyond the schema's width are not in `cells`: count separators outside quotes
+        text = pl.Series([_text(data, layout, i) for i in longer], dtype=pl.String).str.replace_all(QUOTED, "")
+        counts[longer] = text.str.count_matches(",", literal=True).to_numpy() + 1
+    counts[lengths == 0] = 0  # an empty line is a record without cells
+    extra_records = {int(i) - skip: _text(data, layout, i) for i in np.flatnonzero(counts > field_count)}
+    counts = pl.Series(counts.astype(np.uint32))
     return CsvBatch(labels=labels, cells=cells.slice(skip), counts=counts.slice(skip), extra_records=extra_records)
+
+
+def _text(data: bytes, layout: RecordLayout, record: int) -> str:
+    return data[layout.starts[record]:layout.ends[record]].decode("utf-8")
 
 
 def read_batches(path: Path, field_count: int, batch_bytes: int = BATCH_BYTES) -> Iterator[CsvBatch]:

@@ -137,6 +137,10 @@ class NumberType(ColumnType):
         self.processed = bool({"group_char", "decimal_char", "bare_number"} & defined)
         if self.processed and field.decimal_char == "":
             raise NotFastCheckable(f"field {field.name!r} has an empty decimalChar")
+        # one character each, neither a digit nor a sign, and different: the cheap grouped-number regex applies
+        chars = [field.decimal_char] + ([field.group_char] if field.group_char else [])
+        self.simple_chars = (self.processed and field.bare_number and len(set(chars)) == len(chars)
+                             and all(len(ch) == 1 and ch not in "0123456789+-" for ch in chars))
 
     def parse(self, c: pl.Expr, *, thorough: bool) -> Parsed:
         field = self.field
@@ -144,12 +148,11 @@ class NumberType(ColumnType):
         text = c
         if self.processed and not field.bare_number:
             if field.group_char == "" and field.decimal_char == ".":
-                # one regex: the number between the dropped prefix and suffix (see _parse_not_bare)
-                text = c.str.extract(r"^[^-0-9]*(-?[0-9]+(?:\.[0-9]+)?)[^0-9]*$", 1)
-                digits_ok = few_digits(text) if thorough else text.str.len_bytes() <= MAX_EXACT_FLOAT_DIGITS
-                return Parsed(text.cast(pl.Float64, strict=False), (no_other_digits(c) & digits_ok).fill_null(False))
+                return self._parse_not_bare(c, thorough=thorough)
             text = text.str.replace(r"^[^-0-9]*", "").str.replace(r"[^0-9]*$", "")
             ok = no_other_digits(c)
+        elif self.processed and not thorough and self.simple_chars:
+            return self._parse_grouped(c)
         elif thorough:
             text = text.str.strip_chars(PY_ASCII_SPACE)
         if self.processed:
@@ -163,11 +166,47 @@ class NumberType(ColumnType):
         ok = ok & text.str.contains(f"^{DECIMAL}$") & digits_ok
         return Parsed(text.cast(pl.Float64, strict=False), ok.fill_null(False))
 
+    def _parse_not_bare(self, c: pl.Expr, *, thorough: bool) -> Parsed:
+        """bareNumber: false with the default characters: the number between the dropped prefix and suffix.
+
+        frictionless drops the leading characters other than '-' and digits and the
+        trailing non-digits (see IntegerType._parse_not_bare); Python's \\d is Unicode,
+        and so is the regex's here, so a digit outside ASCII never reaches [0-9].
+        The cheap pass asks the shape alone (no capture) and takes only short cells.
+        """
+        number = r"(-?[0-9]+(?:\.[0-9]+)?)"
+        if thorough:
+            text = c.str.extract(rf"^[^-\d]*{number}\D*$", 1)
+            return Parsed(text.cast(pl.Float64, strict=False), few_digits(text).fill_null(False))
+        ok = c.str.contains(rf"^[^-\d]*{number}\D*$") & (c.str.len_bytes() <= MAX_EXACT_FLOAT_DIGITS)
+        value = c.str.extract(rf"^[^-\d]*{number}\D*$", 1).cast(pl.Float64, strict=False)  # only when asked for
+        return Parsed(value, ok.fill_null(False))
+
+    def _parse_grouped(self, c: pl.Expr) -> Parsed:
+        """The cheap pass with a group and/or decimal character: one shape regex on the raw cell.
+
+        Digits in groups, then at most one decimal part: once frictionless has removed
+        the group characters and read the decimal character as ".", this is a plain
+        decimal it reads the same way (no "." can remain unless it is the decimal
+        character). Cells of at most 15 bytes hold at most 15 digits.
+        """
+        group = f"(?:{literal_char(self.field.group_char)}[0-9]+)*" if self.field.group_char else ""
+        shape = rf"^[+-]?[0-9]+{group}(?:{literal_char(self.field.decimal_char)}[0-9]+)?$"
+        ok = c.str.contains(shape) & (c.str.len_bytes() <= MAX_EXACT_FLOAT_DIGITS)
+        text = c.str.replace_all(self.field.group_char, "", literal=True) if self.field.group_char else c
+        value = text.str.replace(self.field.decimal_char, ".", literal=True).cast(pl.Float64, strict=False)
+        return Parsed(value, ok.fill_null(False))
+
     def from_python(self, values: list[Any]) -> pl.Series:
         return pl.Series([exact_float(v) for v in values], dtype=pl.Float64)
 
     def display(self, key: Any) -> str:
         raise NotFastCheckable("str() of a decimal is not kept by its float value")
+
+
+def literal_char(char: str) -> str:
+    """One character as a polars (Rust) regex literal, whatever it is."""
+    return f"\\x{{{ord(char):X}}}"
 
 
 def few_digits(text: pl.Expr) -> pl.Expr:

@@ -46,10 +46,12 @@ def formula_warnings(csv_path: Path, schema: Mapping[str, Any], limit: int = MAX
         checked = [n for n in text_fields if n in names]
         if not checked:
             return []
+        # rows without a formula-like cell are dropped before the unpivot, which would copy every text cell
         hits = (
             frame.select("_row", *checked)
+            .filter(pl.any_horizontal(_formula_like(pl.col(name)) for name in checked))
             .unpivot(index="_row", on=checked, variable_name="field", value_name="cell")
-            .filter(pl.col("cell").str.contains(FORMULA_START) & ~pl.col("cell").str.contains(NUMBER_LIKE))
+            .filter(_formula_like(pl.col("cell")))
             .sort("_row", "field")
             .head(limit)
             .collect()
@@ -67,3 +69,7 @@ def formula_warnings(csv_path: Path, schema: Mapping[str, Any], limit: int = MAX
         )
         for row, field, cell in hits.iter_rows()
     ]
+
+
+def _formula_like(cell):  # a polars expression: the cell starts like a formula and is not a number
+    return cell.str.contains(FORMULA_START) & ~cell.str.contains(NUMBER_LIKE)
