@@ -9,7 +9,7 @@ from __future__ import annotations
 import ckan.plugins as p
 from ckan.plugins import toolkit
 
-from . import about, dates, metadata, publication
+from . import about, dates, list_items, metadata, publication
 from .pages import pages
 
 
@@ -21,6 +21,7 @@ def helpers() -> dict:
         "kalmar_validation": publication.validation,
         "kalmar_about": about.catalog,
         "kalmar_date_time": dates.date_time,
+        "kalmar_package_items": list_items.package_items,
     }
 
 
