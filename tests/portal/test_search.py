@@ -6,9 +6,14 @@ tests are independent of whatever else is in the shared portal.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 import requests
 from ckanapi import NotAuthorized, NotFound, SearchQueryError, ValidationError
+
+from tests.plugins.portal import ROOT
 
 pytestmark = pytest.mark.ckan
 
@@ -330,6 +335,8 @@ def test_dataset_list_shows_a_dataset_as_it_is_after_each_change(ckan_portal, un
     assert "Gamla titeln" not in after and 'data-format="csv"' not in after
     assert "Nya titeln" not in listed()  # private now: not listed for anonymous visitors
     assert "Nya titeln" in listed(as_admin) and "dataset-private" in listed(as_admin)
+    storage = Path(os.environ.get("PORTAL_STATE_DIR", str(ROOT / ".portal"))) / "storage"
+    assert list((storage / "jinja-bytecode").glob("*.cache"))  # compiled templates kept for every worker
 
 
 def test_dataset_autocomplete_uses_the_same_search(ckan_portal, unique_name, org):
