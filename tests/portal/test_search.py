@@ -6,9 +6,14 @@ tests are independent of whatever else is in the shared portal.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 import requests
 from ckanapi import NotAuthorized, NotFound, SearchQueryError, ValidationError
+
+from tests.plugins.portal import ROOT
 
 pytestmark = pytest.mark.ckan
 
@@ -299,6 +304,39 @@ def test_web_ui_dataset_page_renders_facets_and_filters(ckan_portal, unique_name
     assert "Cykelvägar" in filtered.text and "Strandpromenader" not in filtered.text
     assert org_page.status_code == 200 and "Strandpromenader" in org_page.text and "tags=cykel" in org_page.text
     assert searched.status_code == 200 and "Strandpromenader" in searched.text
+
+
+
+def test_dataset_list_shows_a_dataset_as_it_is_after_each_change(ckan_portal, unique_name, org):
+    """List items are rendered once per dataset revision and kept (ui/list_items.py): a change must show."""
+    api = ckan_portal.api()
+    name = _dataset(api, org, unique_name("lista"), "Gamla titeln", notes="Första *beskrivningen*.",
+                    resources=[{"url": "http://example.invalid/a.csv", "format": "CSV"}])["name"]
+
+    def listed(session=requests):
+        page = session.get(f"{ckan_portal.url}/dataset/", params={"organization": org}, timeout=30)
+        assert page.status_code == 200
+        return page.text
+
+    def items(html):
+        return html[html.index('<ul class="dataset-list'):html.index("</li>", html.rindex('class="dataset-item"'))]
+
+    before, again = listed(), listed()
+    api.action.package_patch(id=name, title="Nya titeln", notes="Andra beskrivningen.",
+                             resources=[{"url": "http://example.invalid/a.json", "format": "JSON"}])
+    after = listed()
+    api.action.package_patch(id=name, private=True)
+    as_admin = requests.Session()
+    as_admin.headers["Authorization"] = ckan_portal.token
+
+    assert "Gamla titeln" in before and "Första beskrivningen." in before and 'data-format="csv"' in before
+    assert items(again) == items(before)
+    assert "Nya titeln" in after and "Andra beskrivningen." in after and 'data-format="json"' in after
+    assert "Gamla titeln" not in after and 'data-format="csv"' not in after
+    assert "Nya titeln" not in listed()  # private now: not listed for anonymous visitors
+    assert "Nya titeln" in listed(as_admin) and "dataset-private" in listed(as_admin)
+    storage = Path(os.environ.get("PORTAL_STATE_DIR", str(ROOT / ".portal"))) / "storage"
+    assert list((storage / "jinja-bytecode").glob("*.cache"))  # compiled templates kept for every worker
 
 
 def test_dataset_autocomplete_uses_the_same_search(ckan_portal, unique_name, org):

@@ -14,6 +14,7 @@ import ckan.plugins as p
 from ckan.lib import search
 
 from . import datastore_load
+from .search import api_results
 from .search.index import PostgresSearchIndex
 from .search.query import PostgresPackageSearchQuery
 
@@ -64,7 +65,8 @@ class KalmarPlugin(p.SingletonPlugin):
     p.implements(p.IAuthFunctions)
 
     def get_actions(self):
-        return datastore_load.actions()
+        # package_search over the Action API writes the stored dataset JSON as it is (search/api_results.py).
+        return {**datastore_load.actions(), "package_search": api_results.package_search}
 
     def get_auth_functions(self):
         return datastore_load.auth_functions()

@@ -7,8 +7,9 @@ caller of `ckan.lib.search.query_for(Package)` (package_autocomplete, the web UI
 Only the part that used to talk to Solr is replaced, so permissions work exactly as in CKAN.
 
 One statement finds the matching documents once (a materialized CTE) and derives the count, the
-page of ids and every facet from it; a second one reads the page's stored columns (`fl`), such as
-the validated dataset dict CKAN returns, so no hit costs a package_show.
+page of ids and every facet from it, and, when whole datasets are asked for (CKAN's default), the
+page's stored dataset JSON texts; other `fl` fields are read by a second statement. No hit costs a
+package_show.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from typing import Any
+
+import cachetools
 
 import sqlalchemy as sa
 from ckan import model
@@ -24,7 +28,7 @@ from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.lib.search.query import VALID_SOLR_PARAMETERS, SearchQuery
 from ckan.plugins import toolkit
 
-from . import facets, fields, sorting, table
+from . import api_results, facets, fields, sorting, table
 from .compile import Compiler, text_terms
 from .syntax import parse
 
@@ -36,6 +40,11 @@ MAX_FILTERS = 32
 MAX_FL_FIELDS = 50
 # Columns the matched rows carry: what sorting can name, plus facets' columns added per query.
 _MATCH_COLUMNS = ("id", "name", "title", "metadata_modified", "metadata_created")
+# The `fl` CKAN's package_search sets when it wants whole datasets -> the stored field it decodes.
+_WHOLE_DATASET_FL = {("id", "validated_data_dict"): "validated_data_dict", ("id", "data_dict"): "data_dict"}
+# Full-text terms known to consist of Swedish stop words only (or not): the answer never changes.
+_STOP_ONLY: "cachetools.LRUCache[str, bool]" = cachetools.LRUCache(maxsize=4096)
+_STOP_ONLY_LOCK = threading.Lock()
 
 
 class PostgresPackageSearchQuery(SearchQuery):
@@ -99,18 +108,37 @@ class PostgresPackageSearchQuery(SearchQuery):
         columns = set(_MATCH_COLUMNS) | facets.columns_needed(wanted_facets)
         matched = (f"m AS MATERIALIZED (SELECT {', '.join('d.' + c for c in sorted(columns))}, {rank} AS score "
                    f"FROM {table.TABLE} d WHERE {' AND '.join(conditions)})")
+        # The page's ids in order (a top-N sort of the matches), numbered for what is read per hit.
+        page = (f"page AS MATERIALIZED (SELECT p.id, p.ord FROM unnest(ARRAY(SELECT m.id FROM m ORDER BY {order} "
+                f"LIMIT {rows} OFFSET {start})) WITH ORDINALITY AS p(id, ord))")
         facet_json = ", ".join(
             f"{params.add(name)}, {facets.facet_sql(name, params, facet_limit, facet_min)}" for name in wanted_facets)
+        raw = api_results.pending() if fl == ["id"] else None
+        whole = raw.field if raw is not None else _WHOLE_DATASET_FL.get(tuple(fl))
+        # Whole datasets (what CKAN asks for unless the caller names `fl`) come with the page, as JSON
+        # texts in a second column: no second statement, and no JSON escaping of a JSON text.
+        documents = (f", (SELECT array_agg({fields.RESULT_COLUMNS[whole]} ORDER BY p.ord) "
+                     f"FROM page p JOIN {table.TABLE} d ON d.id = p.id)") if whole else ""
         statement = (
-            f"WITH {matched} SELECT json_build_object("
+            f"WITH {matched}, {page} SELECT json_build_object("
             f"'count', (SELECT count(*) FROM m), "
-            f"'page', (SELECT coalesce(json_agg(m.id ORDER BY {order}), '[]') FROM "
-            f"(SELECT * FROM m ORDER BY {order} LIMIT {rows} OFFSET {start}) AS m), "
-            f"'facets', json_build_object({facet_json}))::text"
+            f"'page', (SELECT coalesce(json_agg(p.id ORDER BY p.ord), '[]') FROM page p), "
+            f"'facets', json_build_object({facet_json}))::text{documents}"
         )
         with _limits(permission_labels):
-            found = json.loads(_execute(statement, params.values).scalar())
-            self.results = _results(found["page"], fl)
+            row = _execute(statement, params.values).one()
+            found = json.loads(row[0])
+            if whole is None:
+                self.results = _results(found["page"], fl)
+        if whole is not None:
+            texts = row[1] or []
+            if len(texts) != len(found["page"]):
+                raise SearchError(f"the search found {len(found['page'])} datasets but read {len(texts)}")
+            if raw is not None:
+                raw.texts = texts
+                self.results = found["page"]
+            else:
+                self.results = [{"id": i, whole: text} for i, text in zip(found["page"], texts)]
         self.count = found["count"]
         self.facets = {name: facets.as_dict(pairs) for name, pairs in found["facets"].items()}
         return {"results": self.results, "count": self.count}
@@ -196,13 +224,24 @@ def _results(ids: list[str], wanted: list[str]) -> list[Any]:
 
 
 def _stop_only_terms(values: list[str]) -> frozenset[str]:
-    """The full-text term texts that consist of Swedish stop words only (they match everything)."""
-    if not values:
-        return frozenset()
-    rows = _execute(
-        f"SELECT t FROM unnest(CAST(:ts AS text[])) AS t WHERE numnode(plainto_tsquery('{table.TEXT_CONFIG}', t)) = 0",
-        {"ts": list(dict.fromkeys(values))})
-    return frozenset(r[0] for r in rows)
+    """The full-text term texts that consist of Swedish stop words only (they match everything).
+
+    Asked of PostgreSQL's Swedish configuration once per term and process (the answer is fixed).
+    """
+    terms = list(dict.fromkeys(values))
+    with _STOP_ONLY_LOCK:
+        unknown = [t for t in terms if t not in _STOP_ONLY]
+    if unknown:
+        rows = _execute(
+            f"SELECT t, numnode(plainto_tsquery('{table.TEXT_CONFIG}', t)) = 0 FROM unnest(CAST(:ts AS text[])) AS t",
+            {"ts": unknown})
+        answers = {t: bool(stop) for t, stop in rows}
+        with _STOP_ONLY_LOCK:
+            _STOP_ONLY.update(answers)
+    else:
+        answers = {}
+    with _STOP_ONLY_LOCK:
+        return frozenset(t for t in terms if answers.get(t, _STOP_ONLY.get(t)))
 
 
 def _execute(statement: str, values: dict[str, Any]):
@@ -218,7 +257,10 @@ def _execute(statement: str, values: dict[str, Any]):
 
 
 class _limits:
-    """For a caller with permission labels: only their rows are visible, and a statement timeout."""
+    """For a caller with permission labels: only their rows are visible, and a statement timeout.
+
+    One statement sets both (and reads the timeout to restore), one restores them.
+    """
 
     def __init__(self, labels: list[str] | None):
         self.labels = labels
@@ -227,17 +269,18 @@ class _limits:
         if self.labels is None:
             return self
         timeout = int(toolkit.config.get(TIMEOUT_OPTION) or DEFAULT_TIMEOUT_MS)
-        self.previous = model.Session.execute(sa.text("SELECT current_setting('statement_timeout')")).scalar()
-        table.set_labels(list(self.labels))
-        model.Session.execute(sa.text("SELECT set_config('statement_timeout', :t, true)"), {"t": f"{timeout}ms"})
+        self.previous = model.Session.execute(sa.text(
+            "WITH before AS MATERIALIZED (SELECT current_setting('statement_timeout') AS t) "
+            "SELECT before.t, set_config(:k, :v, true), set_config('statement_timeout', :t, true) FROM before"),
+            {"k": table.LABELS_SETTING, "v": table.labels_value(list(self.labels)), "t": f"{timeout}ms"}).scalar()
         return self
 
     def __exit__(self, *exc):
         if self.labels is None:
             return False
         try:
-            table.set_labels(None)
-            model.Session.execute(sa.text("SELECT set_config('statement_timeout', :t, true)"), {"t": self.previous})
+            model.Session.execute(sa.text("SELECT set_config(:k, '', true), set_config('statement_timeout', :t, true)"),
+                                  {"k": table.LABELS_SETTING, "t": self.previous})
         except sa.exc.DBAPIError:
             model.Session.rollback()  # the transaction was aborted by the failed search; the rollback resets both
         return False

@@ -130,9 +130,18 @@ def _present(conn=None) -> bool:
         return bool(own.execute(query, values).scalar())
 
 
+def labels_value(labels: list[str] | None) -> str:
+    """The value of the labels setting for these labels (None: no restriction).
+
+    An empty or malformed label list gets a value no row carries: it sees nothing, never everything.
+    """
+    if labels is None:
+        return ""
+    if not labels or any(not lab or any(c.isspace() for c in lab) for lab in labels):
+        return "\x01no-label"
+    return " ".join(labels)
+
+
 def set_labels(labels: list[str] | None) -> None:
     """Restrict what the rest of this transaction reads from the table (None: no restriction)."""
-    value = "" if labels is None else " ".join(labels)
-    if labels is not None and (not labels or any(not lab or any(c.isspace() for c in lab) for lab in labels)):
-        value = "\x01no-label"  # an empty or malformed label list sees nothing, never everything
-    model.Session.execute(sa.text("SELECT set_config(:k, :v, true)"), {"k": LABELS_SETTING, "v": value})
+    model.Session.execute(sa.text("SELECT set_config(:k, :v, true)"), {"k": LABELS_SETTING, "v": labels_value(labels)})

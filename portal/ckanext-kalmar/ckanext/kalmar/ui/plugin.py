@@ -9,7 +9,7 @@ from __future__ import annotations
 import ckan.plugins as p
 from ckan.plugins import toolkit
 
-from . import about, dates, metadata, publication
+from . import about, dates, list_items, metadata, publication, template_cache
 from .pages import pages
 
 
@@ -21,6 +21,7 @@ def helpers() -> dict:
         "kalmar_validation": publication.validation,
         "kalmar_about": about.catalog,
         "kalmar_date_time": dates.date_time,
+        "kalmar_package_items": list_items.package_items,
     }
 
 
@@ -28,6 +29,7 @@ class KalmarUIPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IBlueprint)
+    p.implements(p.IMiddleware, inherit=True)
 
     def update_config(self, config):
         toolkit.add_template_directory(config, "templates")
@@ -39,3 +41,9 @@ class KalmarUIPlugin(p.SingletonPlugin):
 
     def get_blueprint(self):
         return [pages]
+
+    def make_middleware(self, app, config):
+        """Compiled templates are kept on disk for every CKAN process (template_cache.py)."""
+        if getattr(app, "jinja_env", None) is not None:
+            template_cache.install(app.jinja_env, config)
+        return app
