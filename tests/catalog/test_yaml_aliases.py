@@ -43,3 +43,11 @@ def test_known_documents():
     # A `*` inside a word, or in a comment line (the committed catalog.yaml has one), needs no second parse.
     assert not may_hold_alias("title: 5*5 badplatser\n# aliases (&name, *name) are refused\n")
     assert aliases_in("title: 5*5 badplatser\n# aliases (&name, *name) are refused\n") is False
+
+
+def test_an_alias_after_a_quoted_scalar_that_ends_on_a_comment_like_line_is_seen():
+    # The `#` lines below are inside multi-line quoted scalars, so the aliases after them are real.
+    for text in ('a: &a [lol]\nb: ["x\n#", *a, *a]\n', "a: &a lol\nc: ['y\n#', *a]\n"):
+        assert aliases_in(text) is True
+        assert may_hold_alias(text), text
+

@@ -108,12 +108,19 @@ def may_hold_alias(text: str) -> bool:
     """False only when `text` certainly has no alias: no `*` where one could start, outside full-line comments.
 
     A line whose first non-blank character is `#` is a comment or a block
-    scalar's content, never an alias. A `*` that could start one (also inside
-    a quoted or plain scalar that merely looks like it) says "maybe".
+    scalar's content, never an alias — unless a quoted scalar opened on an
+    earlier line closes on it (`"x⏎# ", *a`), so a `#` line with a quote
+    counts like any other. A `*` that could start an alias (also inside a
+    quoted or plain scalar that merely looks like it) says "maybe".
     """
     if "*" not in text:
         return False
-    return any(_ALIAS_START.search(line) for line in text.splitlines() if "*" in line and not line.lstrip(" \t").startswith("#"))
+    return any(_ALIAS_START.search(line) for line in text.splitlines() if "*" in line and not _plain_comment_line(line))
+
+
+def _plain_comment_line(line: str) -> bool:
+    """A full-line comment that no quoted scalar can end on (it holds no quote character)."""
+    return line.lstrip(" \t").startswith("#") and '"' not in line and "'" not in line
 
 
 def _first_alias(text: str) -> Any:
