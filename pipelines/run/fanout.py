@@ -102,14 +102,21 @@ def engine_command() -> str:
 
 
 def ensure_batch_deployment(client, pool: str) -> None:
-    """Create the process work pool and the batch deployment when missing (never overwrite prefect.yaml's)."""
+    """Create the process work pool and the batch deployment when missing (never overwrite prefect.yaml's).
+
+    A worker started with `--pool` creates its pool when missing, so the pool
+    may appear between the look and the creation: that is the pool wanted.
+    """
     from prefect.client.schemas.actions import WorkPoolCreate
-    from prefect.exceptions import ObjectNotFound
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
     try:
         client.read_work_pool(pool)
     except ObjectNotFound:
-        client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+        try:
+            client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+        except ObjectAlreadyExists:
+            pass
     try:
         client.read_deployment_by_name(batch_deployment_name(pool))
         return
