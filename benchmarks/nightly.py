@@ -131,6 +131,13 @@ def fanout_breakdown(run_name: str) -> str:
     lines = []
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_=f"{run_name}-batch-")))
+        parent = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[run_name])))
+        if parent and runs:
+            ended = [st.timestamp for r in runs for st in [r.state] if st and st.is_final()]
+            lines.append(f"  parent: from its start to the first batch submitted "
+                         f"{(min(r.created for r in runs) - parent[0].start_time).total_seconds():5.2f} s, "
+                         f"from the last batch's end to its own "
+                         f"{(parent[0].end_time - max(ended)).total_seconds() if ended and parent[0].end_time else float('nan'):5.2f} s")
         for run in sorted(runs, key=lambda r: r.name):
             states = sorted(client.read_flow_run_states(run.id), key=lambda st: st.timestamp)
             first = {}

@@ -32,7 +32,8 @@ from .checks.secrets_scan import secret_problems
 from .checks.specification_refs import harvest_problems, specification_problems
 from .checks.structure import structure_problems
 from .checks.table_schemas import read_table_schema
-from .checks.yaml_tree import load_tree, to_plain
+from .checks.fast_yaml import read_fast
+from .checks.yaml_tree import parse_tree, read_text, to_plain
 from ..model import Catalog, Dataset
 
 def _display(path: Path, root: Path) -> str:
@@ -43,14 +44,36 @@ def _display(path: Path, root: Path) -> str:
 
 
 def _read(path: Path) -> tuple[Catalog | None, list[Problem], Any, set[tuple]]:
-    """(catalog or None, problems, the plain data (None on a YAML error), the broken data paths)."""
+    """(catalog or None, problems, the plain data (None on a YAML error), the broken data paths).
+
+    A well-formed catalog is read through libyaml (`fast_yaml`); whatever that
+    reading cannot take, or finds a problem in, is read again with the
+    round-trip loader, so every problem is located at its line and column.
+    """
     path = Path(path)
     root = path.parent
     display = _display(path, root)
-    tree, problems = load_tree(path, display)
+    text, problems = read_text(path, display)
+    if text is None:
+        return None, problems, None, set()
+    fast = read_fast(text)
+    if fast is not None:
+        plain = to_plain(fast.data)
+        problems, broken = _problems(plain, fast.data, display, root)
+        if not problems:
+            return build_catalog(plain, None, root, item_line=lambda s, i: fast.item_lines[(s, i)]), [], plain, broken
+    tree, problems = parse_tree(text, display)
     if tree is None:
         return None, problems, None, set()
     plain = to_plain(tree)
+    problems, broken = _problems(plain, tree, display, root)
+    if problems:
+        return None, sorted(set(problems)), plain, broken
+    return build_catalog(plain, tree, root), [], plain, broken
+
+
+def _problems(plain: Any, tree: Any, display: str, root: Path) -> tuple[list[Problem], set[tuple]]:
+    """Every check of catalog.yaml; `tree` is where they look for positions (a plain tree has none)."""
     problems = secret_problems(tree, display) + placeholder_problems(plain, tree, display)
     problems += control_character_problems(plain, tree, display)
     structural, broken = structure_problems(plain, tree, display)
@@ -59,9 +82,7 @@ def _read(path: Path) -> tuple[Catalog | None, list[Problem], Any, set[tuple]]:
     problems += path_problems(plain, tree, display, root, broken)
     problems += specification_problems(plain, tree, display, root, broken)
     problems += harvest_problems(plain, tree, display, broken)
-    if problems:
-        return None, sorted(set(problems)), plain, broken
-    return build_catalog(plain, tree, root), [], plain, broken
+    return problems, broken
 
 
 def read_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:

@@ -87,3 +87,11 @@ def test_a_broken_entry_skips_only_its_own_steward_file(project: Path):
                 edit(project)
     problems = check_project(project)
     assert [p.code for p in problems] == ["not-allowed"]  # the data is checked once the entry is fixed
+
+
+@pytest.mark.parametrize("text", ["#\n| #\n", "# Kalmar\n> # x\n  folded\n"])
+def test_a_document_the_yaml_reader_stops_on_without_a_position_is_a_problem_not_a_crash(project: Path, text: str):
+    (project / "catalog.yaml").write_text(text, encoding="utf-8")
+    result = run_check(project)
+    assert result.exit_code == 1, result.output
+    assert "catalog.yaml:1:1" in result.output and "YAML syntax error" in result.output

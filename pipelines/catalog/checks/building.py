@@ -7,7 +7,7 @@ spatial coverage from the organization, schema file from the id.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ...model import Catalog, CatalogMeta, Contact, Dataset, HarvestSource, Organization, Source, Temporal, frozen_mapping
 from ..specifications import read_specification
@@ -39,7 +39,12 @@ def _conformance(d: dict, root: Path | None) -> tuple[tuple[str, ...], str | Non
     return (spec.uri,), key
 
 
-def build_catalog(plain: dict, tree: Any, root: Path | None = None) -> Catalog:
+def build_catalog(plain: dict, tree: Any, root: Path | None = None,
+                  item_line: Callable[[str, int], int] | None = None) -> Catalog:
+    """The frozen catalog; each entry's line from `item_line(section, index)`, else from the round-trip `tree`."""
+    if item_line is None:
+        def item_line(section: str, index: int) -> int:
+            return locate(tree, [section, index])[0]
     c = plain["catalog"]
     meta = CatalogMeta(
         title=c["title"], description=c["description"], publisher=c["publisher"], homepage=c["homepage"],
@@ -77,12 +82,12 @@ def build_catalog(plain: dict, tree: Any, root: Path | None = None) -> Catalog:
             title_en=d.get("title_en"),
             description_en=d.get("description_en"),
             landing_page=d.get("landing_page"),
-            line=locate(tree, ["datasets", i])[0],
+            line=item_line("datasets", i),
         ))
     harvest = []
     for i, h in enumerate(plain.get("harvest") or []):
         options = dict(h["source"])
         harvest.append(HarvestSource(id=h["id"], organization=h["organization"],
                                      source=Source(type=options.pop("type"), options=_freeze(options)),
-                                     line=locate(tree, ["harvest", i])[0]))
+                                     line=item_line("harvest", i)))
     return Catalog(meta=meta, organizations=orgs, datasets=tuple(datasets), harvest=tuple(harvest))

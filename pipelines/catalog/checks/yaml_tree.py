@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from .problems import Problem
@@ -48,8 +48,8 @@ def _tab_problems(text: str, display: str) -> list[Problem]:
     return problems
 
 
-def load_tree(path: Path, display: str) -> tuple[Any, list[Problem]]:
-    """Parse `path`; return (tree, []) or (None, problems) — never raises on bad YAML."""
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, or (None, problems) when it is missing, not UTF-8 or indented with tabs."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -62,6 +62,19 @@ def load_tree(path: Path, display: str) -> tuple[Any, list[Problem]]:
     tabs = _tab_problems(text, display)
     if tabs:
         return None, tabs
+    return text, []
+
+
+def load_tree(path: Path, display: str) -> tuple[Any, list[Problem]]:
+    """Parse `path`; return (tree, []) or (None, problems) — never raises on bad YAML."""
+    text, problems = read_text(path, display)
+    if text is None:
+        return None, problems
+    return parse_tree(text, display)
+
+
+def parse_tree(text: str, display: str) -> tuple[Any, list[Problem]]:
+    """The round-trip tree of `text` (positions kept), or (None, problems) — never raises on bad YAML."""
     try:
         tree = round_trip_yaml().load(text)
     except DuplicateKeyError as exc:
@@ -90,6 +103,15 @@ def load_tree(path: Path, display: str) -> tuple[Any, list[Problem]]:
             Problem(display, line, column, f"YAML syntax error: {what}",
                     "check indentation, colons after keys and closing quotes/brackets near this line",
                     "yaml-syntax")
+        ]
+    except (YAMLError, AssertionError) as exc:
+        # A few malformed documents (a comment line before a block scalar indicator at the top level,
+        # `#⏎| #`) stop ruamel.yaml on an internal assertion or an error without a position.
+        detail = f": {exc}" if isinstance(exc, YAMLError) and str(exc) else ""
+        return None, [
+            Problem(display, 1, 1, f"YAML syntax error: the file cannot be read as YAML{detail}",
+                    "the reader could not say where; check the top of the file first: a catalog starts with "
+                    "'catalog:', and comments and block scalars (| and >) need a key before them", "yaml-syntax")
         ]
     if tree is None:
         return None, [Problem(display, 1, 1, "file is empty", "start from the committed catalog.yaml", "yaml-empty")]
