@@ -9,9 +9,10 @@ reads the same document with the same YAML 1.2 resolver and constructor rules.
 
 It is only ever a shortcut for the good case: `read_fast` answers None for
 anything it is not sure to read exactly like the round-trip loader (aliases,
-anchors, explicit tags, directives, tabs, characters that loader refuses, any parse error), and the catalog
-loader falls back to the round-trip reading whenever a check finds a problem,
-so every problem is still reported with its exact line and column.
+anchors, explicit tags, directives, tabs, characters that loader refuses,
+deep nesting, any parse error), and the catalog loader falls back to the
+round-trip reading whenever a check finds a problem, so every problem is
+still reported with its exact line and column.
 """
 
 from __future__ import annotations
@@ -33,8 +34,6 @@ _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 # keeps tagged values as tagged objects where libyaml's reading makes builtins of them, and the two
 # disagree on anchored empty nodes. A `!` or `&` that merely could be one says "maybe".
 _TAG_OR_ANCHOR_START = re.compile(r"(?:^|[\s\[\]{},:?-])[!&]", re.MULTILINE)
-
-
 # libyaml reads any depth without recursion, but building and checking the values recurses: a deeper
 # document goes to the round-trip loader, which refuses it with a located problem.
 MAX_DEPTH = 64
@@ -50,7 +49,9 @@ def read_fast(text: str) -> FastDocument | None:
     """The document read through libyaml, or None when only the round-trip loader can be trusted with it."""
     if "\t" in text:  # the two scanners do not take tabs between tokens alike
         return None
-    if may_hold_alias(text) or _DIRECTIVE.search(text) or _TAG_OR_ANCHOR_START.search(text) or Reader.NON_PRINTABLE.search(text):
+    if may_hold_alias(text) or _DIRECTIVE.search(text) or _TAG_OR_ANCHOR_START.search(text):
+        return None
+    if Reader.NON_PRINTABLE.search(text):
         return None
     yaml = YAML(typ="safe", pure=False)
     try:
