@@ -10,6 +10,7 @@ flow collections, comments), and on whole generated catalogs.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.catalog import load_catalog
+from pipelines.catalog.checks.building import build_catalog
 from pipelines.catalog.checks.fast_yaml import read_fast
 from pipelines.catalog.checks.yaml_tree import locate, parse_tree, to_plain
 from pipelines.catalog.loading import read_catalog
@@ -43,8 +45,6 @@ def test_the_committed_catalogs_read_the_same_and_load_to_the_same_catalog(path)
     assert read_fast(text) is not None  # the shortcut is taken for a good catalog
     assert_same_reading(text)
     # The catalog built from the libyaml reading equals the one built from the round-trip tree.
-    from pipelines.catalog.checks.building import build_catalog
-
     tree, _ = parse_tree(text, "catalog.yaml")
     assert load_catalog(path) == build_catalog(to_plain(tree), tree, path.parent)
 
@@ -89,10 +89,7 @@ def test_a_document_with_a_directive_or_an_alias_is_left_to_the_round_trip_loade
 
 
 def test_a_problem_found_on_the_fast_reading_is_reported_located_as_before(tmp_path):
-    base = (Path(__file__).parent / "fixtures" / "base")
-    import shutil
-
-    shutil.copytree(base, tmp_path / "p")
+    shutil.copytree(Path(__file__).parent / "fixtures" / "base", tmp_path / "p")
     path = tmp_path / "p" / "catalog.yaml"
     text = path.read_text(encoding="utf-8")
     assert read_fast(text) is not None
