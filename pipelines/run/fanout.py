@@ -43,6 +43,8 @@ POLL_SECONDS = 0.5
 LIVENESS_EVERY_SECONDS = 5.0
 MAX_ATTEMPTS = 2
 MAX_SERVER_SILENCE_SECONDS = 300
+PAGE = 200  # the most Prefect's API answers in one call (PREFECT_API_DEFAULT_LIMIT)
+NEWEST_PAGE = 10  # a look while batches run: each posts about one artifact a second, the parent looks twice a second
 
 
 def batch_deployment_name(pool: str) -> str:
@@ -178,12 +180,10 @@ class FanOut:
 
     # ---- watching ------------------------------------------------------------------
 
-    def _collect(self, batches: list[Batch]) -> None:
-        from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
-
-        ids = [b.flow_run_id for b in batches]
-        found = self.client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=ids)))
+    def _collect(self, batches: list[Batch], *, everything: bool = False) -> None:
+        """Take in the outcomes the batches have posted since the last look (all of them when `everything`)."""
         by_run = {b.flow_run_id: b for b in batches}
+        found = self._outcome_artifacts(batches, everything=everything)
         for artifact in sorted(found, key=lambda a: a.created or datetime.min.replace(tzinfo=timezone.utc)):
             batch = by_run.get(artifact.flow_run_id)
             if batch is None or artifact.id in batch.seen_artifacts or artifact.description != OUTCOMES_DESCRIPTION:
@@ -195,6 +195,43 @@ class FanOut:
                     self.outcomes[outcome.dataset_id] = outcome
                     if self.progress is not None:
                         self.progress(outcome)
+
+    def _outcome_artifacts(self, batches: list[Batch], *, everything: bool) -> list:
+        """The batches' artifacts, newest first, a page at a time (the API answers at most PAGE per call).
+
+        A look while the batches run stops at the first page that holds an
+        artifact seen before: the rest are older. Artifacts of different
+        batches may become visible out of their creation order, so a batch is
+        read in full (`everything`) before it is settled, and nothing it
+        reported is missed. Paging newest first while batches post more can
+        show an artifact twice, never skip one.
+        """
+        from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+        from prefect.client.schemas.sorting import ArtifactSort
+
+        seen = set().union(*(b.seen_artifacts for b in batches))
+        wanted = ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[b.flow_run_id for b in batches]))
+        limit = PAGE if everything else NEWEST_PAGE
+        found: list = []
+        offset = 0
+        while True:
+            page = self.client.read_artifacts(artifact_filter=wanted, sort=ArtifactSort.CREATED_DESC, limit=limit,
+                                              offset=offset)
+            found += page
+            offset += len(page)
+            if len(page) < limit or (not everything and any(a.id in seen for a in page)):
+                return found
+
+    def _flow_runs(self, batches: list[Batch]) -> dict:
+        """The batches' flow runs by id, asked for PAGE at a time (the API answers at most PAGE per call)."""
+        from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+        runs = {}
+        for start in range(0, len(batches), PAGE):
+            ids = [b.flow_run_id for b in batches[start:start + PAGE]]
+            runs.update({r.id: r for r in self.client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids)), limit=PAGE)})
+        return runs
 
     def _last_heartbeats(self, batches: list[Batch], since: datetime) -> dict[str, datetime]:
         from prefect.events.filters import EventFilter, EventNameFilter, EventOccurredFilter, EventResourceFilter
@@ -269,15 +306,12 @@ class FanOut:
         return None
 
     def run(self, datasets: list[Dataset]) -> list[DatasetOutcome]:
-        from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
         open_batches = [self.submit(chunk, 1) for chunk in chunks(datasets, self.settings.fanout_batch_size)]
         failures = 0
         while open_batches:
             time.sleep(POLL_SECONDS)
             try:
-                runs = {r.id: r for r in self.client.read_flow_runs(
-                    flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[b.flow_run_id for b in open_batches])))}
+                runs = self._flow_runs(open_batches)
                 self._collect(open_batches)  # after reading the states: a final state's reports are all in
             except Exception as exc:  # the server briefly unavailable: ask again, but not forever
                 failures += 1
@@ -297,8 +331,10 @@ class FanOut:
                 if batch.flow_run_id in verdicts:
                     verdict = verdicts[batch.flow_run_id]
                     self._give_up(verdict)
+                    self._collect_all(batch)
                     retry = self._settle(batch, verdict.reason, retryable=verdict.kind == Lost.SILENT)
                 elif state.is_final():
+                    self._collect_all(batch)
                     reason = f"ended {state.name}" + (f": {state.message}" if state.message and not state.is_completed() else "")
                     retry = self._settle(batch, reason, retryable=True)
                 else:
@@ -308,6 +344,17 @@ class FanOut:
                     still_open.append(retry)
             open_batches = still_open
         return [self.outcomes[d.id] for d in datasets]
+
+    def _collect_all(self, batch: Batch) -> None:
+        """Every outcome a batch posted, before it is settled; the server briefly unavailable is asked again."""
+        for attempt in range(MAX_SERVER_SILENCE_SECONDS):
+            try:
+                self._collect([batch], everything=True)
+                return
+            except Exception as exc:
+                if attempt + 1 == MAX_SERVER_SILENCE_SECONDS:
+                    raise FanOutError(f"the Prefect server did not answer for {MAX_SERVER_SILENCE_SECONDS} s: {exc}") from None
+                time.sleep(1.0)
 
     def _log(self, message: str) -> None:
         if self.logger is not None:
