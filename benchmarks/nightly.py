@@ -148,7 +148,11 @@ def fanout_breakdown(run_name: str) -> str:
             def gap(a, b) -> str:
                 return f"{(b - a).total_seconds():6.2f} s" if a and b else "   n/a  "
             final = states[-1].timestamp if states and states[-1].is_final() else None
-            reports = client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])))
+            reports, page = [], True
+            while page:  # the API answers at most 200 at a time; a long batch posts one about every second
+                page = client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])),
+                                             limit=200, offset=len(reports))
+                reports += page
             first_report = min((a.created for a in reports if a.created), default=None)
             lines.append(f"  batch {run.name.rsplit('-batch-', 1)[-1]}: "
                          f"{len(run.parameters.get('datasets', []))} datasets; to a worker {gap(created, first.get('PENDING'))}, "
