@@ -43,7 +43,6 @@ POLL_SECONDS = 0.5
 LIVENESS_EVERY_SECONDS = 5.0
 MAX_ATTEMPTS = 2
 MAX_SERVER_SILENCE_SECONDS = 300
-PAGE = 200  # the most Prefect's API answers in one call (PREFECT_API_DEFAULT_LIMIT)
 NEWEST_PAGE = 10  # a look while batches run: each posts about one artifact a second, the parent looks twice a second
 
 
@@ -197,40 +196,43 @@ class FanOut:
                         self.progress(outcome)
 
     def _outcome_artifacts(self, batches: list[Batch], *, everything: bool) -> list:
-        """The batches' artifacts, newest first, a page at a time (the API answers at most PAGE per call).
+        """The batches' artifacts, newest first, read a page at a time.
 
-        A look while the batches run stops at the first page that holds an
+        The server answers at most PREFECT_SERVER_API_DEFAULT_LIMIT (200
+        unless set otherwise) per call. A look while the batches run reads
+        NEWEST_PAGE at a time and stops at the first page that holds an
         artifact seen before: the rest are older. Artifacts of different
         batches may become visible out of their creation order, so a batch is
-        read in full (`everything`) before it is settled, and nothing it
-        reported is missed. Paging newest first while batches post more can
-        show an artifact twice, never skip one.
+        read in full (`everything`: pages of the server's own size, until an
+        empty one) before it is settled, and nothing it reported is missed.
+        Paging newest first while batches post more can show an artifact
+        twice, never skip one.
         """
         from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
         from prefect.client.schemas.sorting import ArtifactSort
 
         seen = set().union(*(b.seen_artifacts for b in batches))
         wanted = ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[b.flow_run_id for b in batches]))
-        limit = PAGE if everything else NEWEST_PAGE
         found: list = []
-        offset = 0
         while True:
-            page = self.client.read_artifacts(artifact_filter=wanted, sort=ArtifactSort.CREATED_DESC, limit=limit,
-                                              offset=offset)
+            page = self.client.read_artifacts(artifact_filter=wanted, sort=ArtifactSort.CREATED_DESC,
+                                              limit=None if everything else NEWEST_PAGE, offset=len(found))
             found += page
-            offset += len(page)
-            if len(page) < limit or (not everything and any(a.id in seen for a in page)):
+            if not page or (not everything and (len(page) < NEWEST_PAGE or any(a.id in seen for a in page))):
                 return found
 
     def _flow_runs(self, batches: list[Batch]) -> dict:
-        """The batches' flow runs by id, asked for PAGE at a time (the API answers at most PAGE per call)."""
+        """The batches' flow runs by id; asked again for those one answer did not hold (the server's limit)."""
         from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-        runs = {}
-        for start in range(0, len(batches), PAGE):
-            ids = [b.flow_run_id for b in batches[start:start + PAGE]]
-            runs.update({r.id: r for r in self.client.read_flow_runs(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids)), limit=PAGE)})
+        runs: dict = {}
+        missing = [b.flow_run_id for b in batches]
+        while missing:
+            page = self.client.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=missing)))
+            if not page:
+                break
+            runs.update({r.id: r for r in page})
+            missing = [run_id for run_id in missing if run_id not in runs]
         return runs
 
     def _last_heartbeats(self, batches: list[Batch], since: datetime) -> dict[str, datetime]:

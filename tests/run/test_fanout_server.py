@@ -23,7 +23,6 @@ import pytest
 from pipelines.outcome import DatasetOutcome, Status
 from pipelines.run.fanout import (
     OUTCOMES_DESCRIPTION,
-    PAGE,
     Batch,
     FanOut,
     batch_deployment_name,
@@ -31,6 +30,8 @@ from pipelines.run.fanout import (
 )
 
 pytestmark = [pytest.mark.prefect, pytest.mark.ckan]  # the server's database lives in the portal's cluster
+
+PAGE = 200  # the most the server answers in one call (PREFECT_SERVER_API_DEFAULT_LIMIT's default)
 
 
 def test_preparing_one_pool_from_many_places_at_once_succeeds_and_makes_it_once(postgres_prefect_server):
