@@ -88,6 +88,10 @@ class FanOutError(RuntimeError):
     """The night could not be handed to the work pool at all (no deployment, no server)."""
 
 
+def server_silent(exc: Exception) -> FanOutError:
+    return FanOutError(f"the Prefect server did not answer for {MAX_SERVER_SILENCE_SECONDS} s: {exc}")
+
+
 def engine_command() -> str:
     """What a process worker runs for a batch: this interpreter's `python -m prefect.engine`, nothing around it.
 
@@ -318,7 +322,7 @@ class FanOut:
             except Exception as exc:  # the server briefly unavailable: ask again, but not forever
                 failures += 1
                 if failures * POLL_SECONDS > MAX_SERVER_SILENCE_SECONDS:
-                    raise FanOutError(f"the Prefect server did not answer for {MAX_SERVER_SILENCE_SECONDS} s: {exc}") from None
+                    raise server_silent(exc) from None
                 continue
             failures = 0
             live = [(b, runs[b.flow_run_id]) for b in open_batches if not runs[b.flow_run_id].state.is_final()]
@@ -355,7 +359,7 @@ class FanOut:
                 return
             except Exception as exc:
                 if attempt + 1 == MAX_SERVER_SILENCE_SECONDS:
-                    raise FanOutError(f"the Prefect server did not answer for {MAX_SERVER_SILENCE_SECONDS} s: {exc}") from None
+                    raise server_silent(exc) from None
                 time.sleep(1.0)
 
     def _log(self, message: str) -> None:
