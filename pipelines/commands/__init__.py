@@ -11,6 +11,7 @@ from .register import register_command
 from .run import run_command
 from .serve import serve_command
 from .validate import validate_command
+from .worker import worker_command
 
 COMMANDS = (validate_command, publish_command, download_command, run_command, serve_command,
-            check_command, list_command, register_command)
+            worker_command, check_command, list_command, register_command)

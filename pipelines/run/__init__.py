@@ -40,6 +40,7 @@ from .reporting.markdown import summary_markdown
 from .run_log import finish_library_work, quiet_library_settings, run_log_path, stderr_to_log
 from .reporting.rows import summary_rows
 from .summary import RunSummary, latest_summary, read_summary, write_summary
+from .warm import WarmStartUnavailable, start_warm_server
 from .workdirs import prune_old_runs
 
 _FROM_FLOWS = frozenset({"ProgressListener", "RunContext", "nightly", "open_run", "run_datasets", "single_dataset"})
@@ -76,6 +77,8 @@ __all__ = [
     "summary_table",
     "use_project_prefect_home",
     "validate_step",
+    "WarmStartUnavailable",
+    "start_warm_server",
     "write_summary",
     *sorted(_FROM_FLOWS),
 ]

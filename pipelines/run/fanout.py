@@ -23,7 +23,6 @@ Why this shape (OPPNADATA_WORK_POOL set; without it the night runs in one proces
 from __future__ import annotations
 
 import json
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -93,17 +92,21 @@ def server_silent(exc: Exception) -> FanOutError:
 
 
 def engine_command() -> str:
-    """What a process worker runs for a batch: this interpreter's `python -m prefect.engine`, nothing around it.
+    """What a process worker runs for a batch: the warm-start client (`pipelines.run.warm`), nothing around it.
 
-    Without a command Prefect 3.9's process worker starts a workspace
-    supervisor, a Python process that imports Prefect (seconds) only to start
-    the engine's process, which imports it again: two interpreters per batch
-    instead of one. The interpreter is named by its path, like the working
+    Under `oppnadata worker` the batch's process forks from the worker's warm
+    engine server; under a stock `prefect worker start` the client becomes
+    `python -m prefect.engine`. Without a command Prefect 3.9's process worker
+    starts a workspace supervisor, a Python process that imports Prefect
+    (seconds) only to start the engine's process, which imports it again. The
+    interpreter and the client are named by their paths, like the working
     directory: a worker's checkout (with its .venv) sits where the nightly flow's does.
     """
     from prefect.utilities.processutils import command_to_string
 
-    return command_to_string([sys.executable, "-m", "prefect.engine"])
+    from .warm import client_command
+
+    return command_to_string(client_command())
 
 
 def ensure_batch_deployment(client, pool: str) -> None:

@@ -53,8 +53,8 @@ def test_prefect_yaml_deployment_run_completes_on_a_process_worker(
     _prefect(env, "--no-prompt", "deploy", "--all")
     batch = api(server.api_url, lambda c: c.read_deployment_by_name("nightly-batch/oppnadata-datasets"))
     assert batch.work_pool_name == "oppnadata-datasets" and not batch.schedules
-    # One interpreter per run, the checkout's (not Prefect's workspace supervisor starting a second one)
-    assert batch.job_variables["command"] == f"{ROOT}/.venv/bin/python -m prefect.engine"
+    # The checkout's interpreter running the warm-start client (not Prefect's workspace supervisor starting a second one)
+    assert batch.job_variables["command"] == f"{ROOT}/.venv/bin/python {ROOT}/pipelines/run/warm/client.py"
     deployment = api(server.api_url, lambda c: c.read_deployment_by_name(DEPLOYMENT))
     assert [(s.schedule.cron, s.schedule.timezone) for s in deployment.schedules] == [
         ("0 2 * * *", "Europe/Stockholm")

@@ -1,7 +1,8 @@
 """The night fanned out to two process workers against a Prefect server on PostgreSQL (OPPNADATA_WORK_POOL).
 
 The session's server (a throw-away database in the portal's cluster) and two workers
-(`prefect worker start --limit 1` from the repository root, polling every second as
+(`oppnadata worker --limit 1` from the repository root: Prefect's process worker, its
+batches forked from a warm engine server, polling every second as
 pyproject.toml's [tool.prefect.worker] says) serve the module; the
 parent is `oppnadata run` itself. Checked: a 40-dataset night is shared by both
 workers, every dataset once in the summary; and with one worker killed mid-batch
@@ -33,6 +34,7 @@ SUBMITTED = re.compile(r"Worker '[^']+' submitting flow run '([0-9a-f-]{36})'")
 # Two workers polling together may both pick up one scheduled run; the server lets only one move it
 # to Pending and the other logs this and leaves the run alone.
 ABORTED = re.compile(r"Aborted submission of flow run '([0-9a-f-]{36})'")
+WARM = re.compile(r"warm engine server: flow run ([0-9a-f-]{36}) started warm")
 
 
 @dataclass
@@ -112,8 +114,7 @@ def cluster(tmp_path_factory, ckan_portal, fixture_server, postgres_prefect_serv
         env.pop(name)
     logs = {name: tmp / f"{name}.log" for name in ("worker-a", "worker-b")}
     workers = {
-        name: spawn([str(BIN / "prefect"), "worker", "start", "--pool", POOL, "--type", "process",
-                     "--limit", "1", "--name", name], env, log)
+        name: spawn([str(BIN / "oppnadata"), "worker", "--pool", POOL, "--limit", "1", "--name", name], env, log)
         for name, log in logs.items()
     }
     try:
@@ -140,6 +141,8 @@ def test_two_workers_share_a_40_dataset_night_each_dataset_once(cluster, fixture
     used = {name: runs & batch_ids for name, runs in submitted.items()}
     assert all(used.values()), f"a worker took no batch: {used}"  # both workers shared the night
     assert set().union(*used.values()) == batch_ids and not (used["worker-a"] & used["worker-b"])
+    for name, runs in used.items():  # each batch's process forked from its worker's warm engine server
+        assert runs <= set(WARM.findall(cluster.logs[name].read_text(errors="replace"))), name
     print(f"\ntwo workers: {len(ids)} datasets published in {seconds:.1f} s ({summary.seconds:.1f} s in the flow)")
 
 
