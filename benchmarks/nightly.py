@@ -8,9 +8,11 @@ reads and conditional GETs (`process_dataset` for every dataset, no Prefect),
 sequentially and on a thread pool of the same size.
 
 With --workers N (default 2) the night is fanned out (OPPNADATA_WORK_POOL) to N
-`prefect worker start` processes against a `prefect server start` on a
-throw-away PostgreSQL database in the portal's cluster, as in production; with
---workers 0 it runs in one process against Prefect's test harness.
+`oppnadata worker` processes (Prefect process workers whose batches start warm;
+--stock-workers: `prefect worker start`, each batch importing everything anew)
+against a `prefect server start` on a throw-away PostgreSQL database in the
+portal's cluster, as in production; with --workers 0 it runs in one process
+against Prefect's test harness.
 
 Correctness is enforced (exit 1): the first run must publish every dataset, and
 every no-change run (Prefect's, the one-worker one, and both bare baselines)
@@ -73,7 +75,7 @@ def portal_env() -> dict[str, str]:
 
 
 @contextmanager
-def prefect_backend(workers: int, work: Path, database_url: str, datasets: int):
+def prefect_backend(workers: int, work: Path, database_url: str, datasets: int, stock: bool = False):
     """Where the flows run: the test harness (0 workers), or a PostgreSQL-backed server and N process workers.
 
     Yields None, or (with workers) a function that stops all workers but one.
@@ -94,8 +96,9 @@ def prefect_backend(workers: int, work: Path, database_url: str, datasets: int):
 
         os.environ.update(OPPNADATA_WORK_POOL=pool, OPPNADATA_FANOUT_BATCH_SIZE=str(-(-datasets // workers)))
         env = child_env(PREFECT_API_URL=server.api_url)  # polling as the project configures it (pyproject.toml)
-        procs = [spawn([str(BIN / "prefect"), "worker", "start", "--pool", pool, "--type", "process", "--limit", "1",
-                        "--name", f"bench-{i}"], env, work / f"worker-{i}.log") for i in range(workers)]
+        worker = [str(BIN / "prefect"), "worker", "start", "--type", "process"] if stock else [str(BIN / "oppnadata"), "worker"]
+        procs = [spawn(worker + ["--pool", pool, "--limit", "1", "--name", f"bench-{i}"], env, work / f"worker-{i}.log")
+                 for i in range(workers)]
         def keep_one_worker() -> None:
             """Stop every worker but the first: the same night on one worker, for the two-against-one time."""
             for proc in procs[1:]:
@@ -167,6 +170,8 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="process workers to fan out to (0: one process)")
+    parser.add_argument("--stock-workers", action="store_true",
+                        help="fan out to `prefect worker start` (batches start cold) instead of `oppnadata worker`")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="keep the published datasets (with their catalog and sources' port in DIR) instead of "
                              "purging them; without --reuse only the first publication runs")
@@ -249,8 +254,9 @@ def main() -> None:
 
     keep_published = bool(args.keep and args.reuse)
     try:
-        with prefect_backend(args.workers, work, database_url, args.datasets) as keep_one_worker:
-            fanout = f"fanned out to {args.workers} process workers" if args.workers else "in one process"
+        with prefect_backend(args.workers, work, database_url, args.datasets, args.stock_workers) as keep_one_worker:
+            kind = "stock process workers, batches start cold" if args.stock_workers else "warm-start process workers"
+            fanout = f"fanned out to {args.workers} {kind}" if args.workers else "in one process"
             print(f"nightly benchmark: {args.datasets} datasets, concurrency {args.concurrency}, {fanout}, "
                   f"CKAN {settings.ckan_url}" + (f", on the datasets published by --keep {work}" if args.reuse else ""),
                   flush=True)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
 import runpy
 import selectors
@@ -57,20 +58,24 @@ def _threads() -> int:
 
 
 def _receive(conn: socket.socket) -> tuple[dict, list[int]]:
-    """One request: a JSON line and the client's three standard streams."""
-    import json
-
+    """One request: a JSON line and the client's three standard streams (closed again if the request is unusable)."""
     data, fds, _flags, _addr = socket.recv_fds(conn, 1 << 16, 3)
     while data and not data.endswith(b"\n") and len(data) < MAX_REQUEST_BYTES:
         more = conn.recv(1 << 16)
         if not more:
             break
         data += more
-    if len(fds) != 3 or not data.endswith(b"\n"):
+    try:
+        if len(fds) != 3 or not data.endswith(b"\n"):
+            raise WarmServerError("an incomplete request")
+        request = json.loads(data)
+        if not {"env", "cwd", "argv", "code"} <= set(request):
+            raise WarmServerError("a request without env, cwd, argv and code")
+    except (ValueError, WarmServerError):
         for fd in fds:
             os.close(fd)
-        raise WarmServerError("an incomplete request")
-    return json.loads(data), fds
+        raise
+    return request, fds
 
 
 def _end_with_client(conn: socket.socket) -> None:
