@@ -15,7 +15,7 @@ import click
               help="Batches this worker runs at the same time.")
 @click.option("--name", help="The worker's name in Prefect (default: Prefect's).")
 def worker_command(pool: str, limit: int, name: str | None) -> None:
-    """Take batches of the nightly run from a work pool, each started in well under a second.
+    """Take batches of the nightly run from a work pool, each started in about a second instead of several.
 
     Starts a warm engine server (Prefect and the pipeline imported once), then
     becomes `prefect worker start --pool POOL --type process`: the same
